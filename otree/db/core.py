@@ -1,0 +1,187 @@
+"""oTree's own tables: sessions and participants (the app tables are built per project)."""
+
+from __future__ import annotations
+
+import secrets
+import string
+import time
+from typing import Any
+
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, MetaData, PickleType, String, Text, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session
+
+from otree.conf import settings
+
+from . import mutable
+from .types import CurrencyType
+
+CODE_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def random_code(length: int = 8) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def anonymous_code() -> str:
+    """An 8-letter, pronounceable code of 4 consonant-vowel syllables (e.g. 'puzemohi')."""
+    consonants, vowels = "bdfghjklmnprstvz", "aeiou"
+    return "".join(secrets.choice(consonants) + secrets.choice(vowels) for _ in range(4))
+
+
+class CoreBase(DeclarativeBase):
+    metadata = MetaData()
+
+
+class GuardedAttributes:
+    """Assigning an attribute the model does not declare is an error, not a silent no-op."""
+
+    _extra_fields_setting: str = ""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_") or hasattr(type(self), name):
+            object.__setattr__(self, name, value)
+            return
+        if name in self._extra_field_names():
+            self.vars[name] = value
+            return
+        setting = self._extra_fields_setting
+        hint = f" To store custom data, add {name!r} to {setting} in settings.py." if setting else ""
+        raise AttributeError(f"{type(self).__name__.lower()} has no field {name!r}.{hint}")
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails: PARTICIPANT_FIELDS / SESSION_FIELDS live in vars.
+        if not name.startswith("_") and name in self._extra_field_names():
+            try:
+                return self.vars[name]
+            except KeyError:
+                raise AttributeError(
+                    f"{type(self).__name__.lower()}.{name} has not been set yet"
+                ) from None
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _extra_field_names(self) -> list[str]:
+        return list(settings.get(self._extra_fields_setting, []) or []) if self._extra_fields_setting else []
+
+
+class Session(GuardedAttributes, CoreBase):
+    __tablename__ = "otree_session"
+    _extra_fields_setting = "SESSION_FIELDS"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True, index=True, default=random_code)
+    config: Mapped[dict] = mapped_column(PickleType, default=dict)
+    vars: Mapped[dict] = mapped_column(PickleType, default=dict)
+    label: Mapped[str | None] = mapped_column(Text, default="")
+    comment: Mapped[str | None] = mapped_column(Text, default="")
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    num_participants: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[float] = mapped_column(Float, default=time.time)
+    is_mturk: Mapped[bool] = mapped_column(Boolean, default=False)
+    mturk_HITId: Mapped[str | None] = mapped_column(Text, nullable=True)
+    mturk_HITGroupId: Mapped[str | None] = mapped_column(Text, nullable=True)
+    _anonymous_code: Mapped[str] = mapped_column(String(16), unique=True, index=True, default=anonymous_code)
+    _admin_secret_code: Mapped[str] = mapped_column(String(32), default=lambda: random_code(16))
+    _room_name: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    def __repr__(self) -> str:
+        return f"<Session {self.code}>"
+
+    @property
+    def participation_fee(self):
+        from otree.currency import RealWorldCurrency
+
+        return RealWorldCurrency(self.config.get("participation_fee", 0) or 0)
+
+    @property
+    def real_world_currency_per_point(self) -> float:
+        return self.config.get("real_world_currency_per_point", 1)
+
+    @property
+    def config_name(self) -> str:
+        return self.config.get("name", "")
+
+    def get_participants(self) -> list["Participant"]:
+        db = object_session(self)
+        return list(db.scalars(select(Participant).filter_by(session_id=self.id).order_by(Participant.id_in_session)))
+
+    def get_subsessions(self) -> list:
+        """Every subsession of every app, in app_sequence order then round order."""
+        from otree.project import get_project
+
+        project = get_project()
+        db = object_session(self)
+        result = []
+        for app_name in self.config["app_sequence"]:
+            cls = project.apps[app_name].Subsession
+            result.extend(db.scalars(select(cls).filter_by(session_id=self.id).order_by(cls.round_number)))
+        return result
+
+    def mock_exogenous_data(self) -> None:  # pragma: no cover - hook placeholder of oTree's API
+        """oTree calls shared_out.mock_exogenous_data(session) here; nothing to do by default."""
+
+
+class Participant(GuardedAttributes, CoreBase):
+    __tablename__ = "otree_participant"
+    _extra_fields_setting = "PARTICIPANT_FIELDS"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("otree_session.id", ondelete="CASCADE"), index=True)
+    id_in_session: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(16), unique=True, index=True, default=random_code)
+    label: Mapped[str | None] = mapped_column(Text, nullable=True)
+    vars: Mapped[dict] = mapped_column(PickleType, default=dict)
+    payoff: Mapped[Any] = mapped_column(CurrencyType(), default=0)
+    status: Mapped[str | None] = mapped_column(Text, default="")
+    visited: Mapped[bool] = mapped_column(Boolean, default=False)
+    time_started_utc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    mturk_worker_id: Mapped[str | None] = mapped_column(Text, nullable=True)
+    mturk_assignment_id: Mapped[str | None] = mapped_column(Text, nullable=True)
+    is_browser_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    _is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    _index_in_pages: Mapped[int] = mapped_column(Integer, default=0)
+    _max_page_index: Mapped[int] = mapped_column(Integer, default=0)
+    _current_app_name: Mapped[str | None] = mapped_column(Text, nullable=True)
+    _current_page_name: Mapped[str | None] = mapped_column(Text, nullable=True)
+    _round_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    _last_request_timestamp: Mapped[float | None] = mapped_column(Float, nullable=True)
+    _timeout_expiration_time: Mapped[float | None] = mapped_column(Float, nullable=True)
+    _timeout_page_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    _waitpage_is_connected: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def __repr__(self) -> str:
+        return f"<Participant {self.code}>"
+
+    @property
+    def session(self) -> Session:
+        return object_session(self).get(Session, self.session_id)
+
+    def get_players(self) -> list:
+        """This participant's players in every app and round, in the order they are played."""
+        from otree.project import get_project
+
+        project = get_project()
+        db = object_session(self)
+        result = []
+        for app_name in self.session.config["app_sequence"]:
+            cls = project.apps[app_name].Player
+            result.extend(db.scalars(select(cls).filter_by(participant_id=self.id).order_by(cls.round_number)))
+        return result
+
+    def get_player(self, app_name: str, round_number: int):
+        from otree.project import get_project
+
+        cls = get_project().apps[app_name].Player
+        return object_session(self).scalars(
+            select(cls).filter_by(participant_id=self.id, round_number=round_number)
+        ).one_or_none()
+
+    def payoff_in_real_world_currency(self):
+        return self.payoff.to_real_world_currency(self.session)
+
+    def payoff_plus_participation_fee(self):
+        return self.payoff_in_real_world_currency() + self.session.participation_fee
+
+
+mutable.track(Session, ["vars", "config"])
+mutable.track(Participant, ["vars"])

@@ -1,0 +1,74 @@
+"""The database engine: SQLite (WAL, busy timeout, BEGIN IMMEDIATE) or PostgreSQL from DATABASE_URL."""
+
+from __future__ import annotations
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+
+_engine: Engine | None = None
+
+# SQLite waits this long for the write lock before giving up ("database is locked").
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+def normalize_url(url: str) -> str:
+    """Accept the spellings users paste from hosting providers (postgres://, postgresql://)."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def build_engine(url: str) -> Engine:
+    """A new engine for `url`, configured for many concurrent units of work."""
+    url = normalize_url(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    return create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True, future=True)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin,
+        # so that we can take the write lock up front (see on_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if make_url(url).database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):
+        # A deferred transaction that reads and later writes can fail at once with
+        # "database is locked" (the lock upgrade cannot wait). Taking the write lock at
+        # BEGIN makes writers queue on the busy timeout instead; read-only units skip it.
+        if conn.get_execution_options().get("otree_readonly"):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def set_engine(engine: Engine | None) -> None:
+    global _engine
+    if _engine is not None and _engine is not engine:
+        _engine.dispose()
+    _engine = engine
+
+
+def get_engine() -> Engine:
+    if _engine is None:
+        raise RuntimeError("The database is not initialized: load a project first (otree.project.load_project).")
+    return _engine
+
+
+def is_sqlite(engine: Engine | None = None) -> bool:
+    return (engine or get_engine()).dialect.name == "sqlite"

@@ -1,0 +1,74 @@
+"""SQLAlchemy column types for oTree's value types (currency as exact decimal text, lists as JSON)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from sqlalchemy import Text
+from sqlalchemy.types import TypeDecorator
+
+
+class CurrencyType(TypeDecorator):
+    """Currency stored as its exact decimal text (never a binary float)."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, real_world: bool = False):
+        super().__init__()
+        self.real_world = real_world
+
+    def _cls(self):
+        from otree.currency import Currency, RealWorldCurrency
+
+        return RealWorldCurrency if self.real_world else Currency
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        # Decimal's own text, not Currency's display ("100 points").
+        return str(Decimal(self._cls()(value)))
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return self._cls()(value)
+
+
+class DecimalType(TypeDecorator):
+    """A Decimal (optionally of a DecimalUnit subclass) stored as exact text."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, unit=None):
+        super().__init__()
+        self.unit = unit
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return str(Decimal(value) if not isinstance(value, float) else Decimal(repr(value)))
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return self.unit(value) if self.unit is not None else Decimal(value)
+
+
+class StringListType(TypeDecorator):
+    """A list of strings (MultiStringField), stored as JSON text."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return json.dumps(list(value))
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return json.loads(value)

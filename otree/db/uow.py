@@ -1,0 +1,60 @@
+"""Units of work: one SQLAlchemy Session per request / message / task / command, committed at its end.
+
+App code never calls .save(): whatever it changed on loaded objects is flushed when the
+unit of work ends, including in-place edits of mutable values (see otree.db.mutable).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from contextvars import ContextVar
+from typing import Iterator
+
+from sqlalchemy.orm import Session
+
+from .engine import get_engine
+
+_current: ContextVar[Session | None] = ContextVar("otree_db_session", default=None)
+
+
+def new_session(*, readonly: bool = False) -> Session:
+    engine = get_engine()
+    if readonly:
+        engine = engine.execution_options(otree_readonly=True)
+    # expire_on_commit=False: objects stay readable after the unit of work ends
+    # (a CLI command prints the session code after committing, for instance).
+    return Session(bind=engine, expire_on_commit=False, autoflush=True)
+
+
+@contextlib.contextmanager
+def unit_of_work(*, readonly: bool = False) -> Iterator[Session]:
+    """Open a unit of work, make it current for this context, commit at the end (rollback on error)."""
+    session = new_session(readonly=readonly)
+    token = _current.set(session)
+    try:
+        yield session
+        if readonly:
+            session.rollback()
+        else:
+            session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        _current.reset(token)
+
+
+def current_session() -> Session:
+    """The Session of the unit of work this code runs in."""
+    session = _current.get()
+    if session is None:
+        raise RuntimeError(
+            "This needs the database, but it runs outside a unit of work "
+            "(wrap it in `with otree.db.unit_of_work():`)."
+        )
+    return session
+
+
+def has_current_session() -> bool:
+    return _current.get() is not None

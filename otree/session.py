@@ -1,0 +1,153 @@
+"""Creating sessions: participants, and every app's subsessions, groups and players for every round."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+from sqlalchemy.exc import IntegrityError
+
+from otree.db.core import Participant, Session
+from otree.db.uow import current_session
+from otree.errors import SessionCreationError
+from otree.project import get_project, participants_multiple
+
+ProgressCallback = Callable[[str], None]
+
+
+def merged_config(config_name: str, modified_session_config_fields: dict | None = None) -> dict:
+    project = get_project()
+    try:
+        config = dict(project.get_session_config(config_name))
+    except KeyError as exc:
+        raise SessionCreationError(str(exc.args[0])) from None
+    if modified_session_config_fields:
+        forbidden = set(modified_session_config_fields) & {"name", "app_sequence"}
+        if forbidden:
+            raise SessionCreationError(f"The session config field {sorted(forbidden)[0]!r} cannot be modified")
+        config.update(modified_session_config_fields)
+    return config
+
+
+def create_session(
+    session_config_name: str,
+    num_participants: int,
+    modified_session_config_fields: dict | None = None,
+    label: str = "",
+    room_name: str | None = None,
+    is_demo: bool = False,
+    is_mturk: bool = False,
+    progress: ProgressCallback | None = None,
+) -> Session:
+    """Create a session in the current unit of work and run every creating_session hook.
+
+    Raises SessionCreationError for an unknown config or a bad number of participants.
+    """
+    project = get_project()
+    config = merged_config(session_config_name, modified_session_config_fields)
+    if isinstance(num_participants, bool) or not isinstance(num_participants, int) or num_participants < 1:
+        raise SessionCreationError(f"Number of participants must be a positive whole number, not {num_participants!r}")
+    multiple = participants_multiple(project, config)
+    if num_participants % multiple:
+        raise SessionCreationError(
+            f"Number of participants ({num_participants}) is not a multiple of group size ({multiple})"
+        )
+    notify = progress or (lambda message: None)
+    db = current_session()
+    apps = [project.apps[name] for name in config["app_sequence"]]
+
+    session = Session(
+        config=config, vars={}, label=label or "", is_demo=is_demo, is_mturk=is_mturk,
+        num_participants=num_participants, created_at=time.time(), _room_name=room_name,
+    )
+    db.add(session)
+    _flush_with_fresh_codes(db, [session])
+
+    max_page_index = sum(app.num_pages for app in apps)
+    participants = [
+        Participant(session_id=session.id, id_in_session=i, vars={}, _max_page_index=max_page_index)
+        for i in range(1, num_participants + 1)
+    ]
+    db.add_all(participants)
+    _flush_with_fresh_codes(db, participants)
+    notify("Created participants")
+
+    for app in apps:
+        notify(f"Creating models for {app.name}")
+        _create_app_models(db, app, session, participants)
+
+    notify("Running your creating_session functions")
+    for app in apps:
+        hook = app.subsession_hook("creating_session")
+        if hook is None:
+            continue
+        for subsession in _subsessions(db, app, session):
+            hook(subsession)
+            db.flush()
+    return session
+
+
+def _flush_with_fresh_codes(db, objects: list) -> None:
+    """Flush new rows; in the unlikely event of a random code collision, draw new codes and retry."""
+    from otree.db.core import random_code
+
+    for attempt in range(5):
+        savepoint = db.begin_nested()
+        try:
+            db.flush()
+            savepoint.commit()
+            return
+        except IntegrityError:
+            savepoint.rollback()
+            if attempt == 4:
+                raise
+            for obj in objects:
+                obj.code = random_code()
+                if isinstance(obj, Session):
+                    from otree.db.core import anonymous_code
+
+                    obj._anonymous_code = anonymous_code()
+                db.add(obj)
+
+
+def _subsessions(db, app, session) -> list:
+    from sqlalchemy import select
+
+    cls = app.Subsession
+    return list(db.scalars(select(cls).filter_by(session_id=session.id).order_by(cls.round_number)))
+
+
+def _create_app_models(db, app, session: Session, participants: list[Participant]) -> None:
+    group_size = app.players_per_group or len(participants)
+    for round_number in range(1, app.num_rounds + 1):
+        subsession = app.Subsession(session=session, round_number=round_number)
+        subsession.session_id = session.id
+        db.add(subsession)
+        groups = []
+        for index in range(len(participants) // group_size):
+            group = app.Group(
+                session=session, subsession=subsession, id_in_subsession=index + 1, round_number=round_number
+            )
+            group.session_id = session.id
+            groups.append(group)
+        db.add_all(groups)
+        players = []
+        for position, participant in enumerate(participants):
+            player = app.Player(
+                session=session,
+                subsession=subsession,
+                group=groups[position // group_size],
+                participant=participant,
+                id_in_group=position % group_size + 1,
+                id_in_subsession=participant.id_in_session,
+                round_number=round_number,
+            )
+            player.session_id = session.id
+            player.participant_id = participant.id
+            players.append(player)
+        db.add_all(players)
+    db.flush()
+
+
+def session_summary(session: Session) -> dict[str, Any]:
+    return dict(code=session.code, num_participants=session.num_participants, config_name=session.config_name)
