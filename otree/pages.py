@@ -1,22 +1,55 @@
-"""Page and WaitPage: what an app's page_sequence is made of.
+"""Page and WaitPage, the page sequence of a session, and the rules for moving through it.
 
-This module holds the class-level API that apps declare; the request lifecycle that
-drives them is built on top of it by the web layer.
+Apps declare pages in two styles: no-self (hooks are static methods taking `player`) and
+self format (hooks are methods using `self.player`). `call_hook` hides the difference.
+A participant's position is `participant._index_in_pages`, 1-based over all apps, rounds
+and pages of the session (oTree's numbering, which appears in every page URL).
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
 
 class BasePage:
-    """Common base of Page and WaitPage."""
+    """Common base of Page and WaitPage; an instance is made per request."""
 
     template_name: str | None = None
     timeout_seconds = None
     timer_text = None
     live_method = None
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
+    def __init__(self, *, player, participant, session, app, index: int):
+        self.player = player
+        self.participant = participant
+        self.session = session
+        self._app = app
+        self._index_in_pages = index
+        self.timeout_happened = False
+
+    @property
+    def group(self):
+        return self.player.group
+
+    @property
+    def subsession(self):
+        return self.player.subsession
+
+    @property
+    def round_number(self) -> int:
+        return self.player.round_number
+
+    @classmethod
+    def url_name(cls) -> str:
+        return cls.__name__
+
+    def get_template_name(self) -> str:
+        if self.template_name:
+            return self.template_name
+        return f"{self._app.name}/{type(self).__name__}.html"
 
 
 class Page(BasePage):
@@ -36,5 +69,229 @@ class WaitPage(BasePage):
     body_text = "Waiting for the other participant(s)."
 
 
+_BASES = (BasePage, Page, WaitPage)
+
+
 def is_page_class(obj) -> bool:
-    return isinstance(obj, type) and issubclass(obj, BasePage) and obj not in (BasePage, Page, WaitPage)
+    return isinstance(obj, type) and issubclass(obj, BasePage) and obj not in _BASES
+
+
+def is_wait_page(cls) -> bool:
+    return issubclass(cls, WaitPage)
+
+
+def find_hook(cls: type, name: str):
+    """The user's definition of a hook on a page class (None if only our base defines it)."""
+    for klass in cls.__mro__:
+        if klass in _BASES:
+            return None
+        if name in vars(klass):
+            return vars(klass)[name]
+    return None
+
+
+def call_hook(page: BasePage, name: str, *args, default: Any = None, self_args: tuple | None = None):
+    """Call a page hook the way the app's format expects; `default` when the page has none.
+
+    No-self apps: `hook(player, *args)` (a staticmethod, or a plain function in the class).
+    Self-format apps: `self.hook(*self_args)` (self_args default to args).
+    """
+    raw = find_hook(type(page), name)
+    if raw is None:
+        return default
+    if page._app.is_noself:
+        fn = raw.__func__ if isinstance(raw, (staticmethod, classmethod)) else raw
+        if isinstance(raw, classmethod):
+            return fn(type(page), page.player, *args)
+        return fn(page.player, *args)
+    return getattr(page, name)(*(args if self_args is None else self_args))
+
+
+# -- the sequence of pages of a session ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Slot:
+    index: int
+    app: Any
+    round_number: int
+    page_class: type
+
+    @property
+    def is_wait_page(self) -> bool:
+        return is_wait_page(self.page_class)
+
+    @property
+    def name(self) -> str:
+        return self.page_class.__name__
+
+
+def page_sequence(app_sequence) -> list[Slot]:
+    """Every page of a session in order (cached: it only depends on the immutable project)."""
+    from otree.project import get_project
+
+    return _sequence(id(get_project()), tuple(app_sequence))
+
+
+@lru_cache(maxsize=256)
+def _sequence(project_id: int, app_sequence: tuple[str, ...]) -> list[Slot]:
+    from otree.project import get_project
+
+    project = get_project()
+    slots: list[Slot] = []
+    for app_name in app_sequence:
+        app = project.apps[app_name]
+        for round_number in range(1, app.num_rounds + 1):
+            for page_class in app.page_sequence:
+                slots.append(Slot(len(slots) + 1, app, round_number, page_class))
+    return slots
+
+
+def slot_of(participant, index: int | None = None) -> Slot | None:
+    index = participant._index_in_pages if index is None else index
+    sequence = page_sequence(participant.session.config["app_sequence"])
+    if 1 <= index <= len(sequence):
+        return sequence[index - 1]
+    return None
+
+
+def page_url(participant, slot: Slot) -> str:
+    return f"/p/{participant.code}/{slot.app.name_in_url}/{slot.name}/{slot.index}"
+
+
+def current_url(participant) -> str:
+    if participant._index_in_pages < 1:
+        return f"/InitializeParticipant/{participant.code}"
+    slot = slot_of(participant)
+    if slot is None:
+        return f"/OutOfRangeNotification/{participant.code}"
+    return page_url(participant, slot)
+
+
+def load_player(participant, app, round_number: int):
+    from sqlalchemy import select
+    from sqlalchemy.orm import joinedload, object_session
+
+    Player = app.Player
+    return object_session(participant).scalars(
+        select(Player)
+        .filter_by(participant_id=participant.id, round_number=round_number)
+        .options(joinedload(Player.group), joinedload(Player.subsession))
+    ).one()
+
+
+def build_page(participant, slot: Slot) -> BasePage:
+    player = load_player(participant, slot.app, slot.round_number)
+    return slot.page_class(
+        player=player, participant=participant, session=participant.session, app=slot.app, index=slot.index
+    )
+
+
+# -- moving through the sequence ------------------------------------------------------------
+
+
+def start(participant, label: str | None = None) -> list[Slot]:
+    """First visit of a participant's start link: mark them started and find their first page."""
+    if label and not participant.label:
+        participant.label = label
+    if participant._index_in_pages >= 1:
+        return []
+    participant.visited = True
+    participant.time_started_utc = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+    participant._index_in_pages = 1
+    return settle(participant)
+
+
+def is_displayed(page: BasePage) -> bool:
+    return bool(call_hook(page, "is_displayed", default=True))
+
+
+def settle(participant) -> list[Slot]:
+    """Skip forward over pages whose is_displayed is false; returns the wait pages skipped.
+
+    Stops on the first page to show (including wait pages) or past the last page.
+    """
+    skipped_waits: list[Slot] = []
+    while True:
+        slot = slot_of(participant)
+        if slot is None:
+            participant._current_page_name = None
+            return skipped_waits
+        page = build_page(participant, slot)
+        if is_displayed(page):
+            participant._current_app_name = slot.app.name
+            participant._current_page_name = slot.name
+            participant._round_number = slot.round_number
+            return skipped_waits
+        if slot.is_wait_page:
+            skipped_waits.append(slot)
+        participant._index_in_pages += 1
+
+
+def record_completion(page: BasePage, timeout_happened: bool = False) -> None:
+    from otree.db.records import PageTime
+    from otree.db.uow import current_session
+
+    current_session().add(PageTime(
+        session_id=page.session.id, participant_id=page.participant.id, page_index=page._index_in_pages,
+        app_name=page._app.name, page_name=type(page).__name__, round_number=page.round_number,
+        epoch_time_completed=time.time(), timeout_happened=bool(timeout_happened),
+        is_wait_page=isinstance(page, WaitPage),
+    ))
+
+
+def advance(page: BasePage) -> list[Slot]:
+    """Leave `page` for the next page to show (honouring app_after_this_page); returns skipped waits."""
+    participant = page.participant
+    target = participant._index_in_pages + 1
+    if not isinstance(page, WaitPage) or find_hook(type(page), "app_after_this_page") is not None:
+        target = _app_after_this_page(page) or target
+    participant._index_in_pages = target
+    participant._last_request_timestamp = time.time()
+    return settle(participant)
+
+
+def _app_after_this_page(page: BasePage) -> int | None:
+    sequence = page_sequence(page.session.config["app_sequence"])
+    app_names = list(page.session.config["app_sequence"])
+    upcoming = app_names[app_names.index(page._app.name) + 1:]
+    chosen = call_hook(page, "app_after_this_page", upcoming, default=None)
+    if not chosen:
+        return None
+    if chosen not in upcoming:
+        raise ValueError(
+            f"{type(page).__name__}.app_after_this_page returned {chosen!r}, which is not one of the "
+            f"upcoming apps {upcoming}"
+        )
+    for slot in sequence:
+        if slot.app.name == chosen:
+            return slot.index
+    return None
+
+
+def form_model_name(page_class) -> str | None:
+    """'player' or 'group' (self-format apps may name the model class itself)."""
+    model = getattr(page_class, "form_model", None)
+    if model is None or isinstance(model, str):
+        return model
+    from otree.db.models import BaseGroup, BasePlayer
+
+    if isinstance(model, type) and issubclass(model, BasePlayer):
+        return "player"
+    if isinstance(model, type) and issubclass(model, BaseGroup):
+        return "group"
+    raise TypeError(f"{page_class.__name__}.form_model must be 'player' or 'group', not {model!r}")
+
+
+def form_fields_of(page: Page) -> list[str]:
+    fields = call_hook(page, "get_form_fields", default=None)
+    if fields is None:
+        fields = getattr(type(page), "form_fields", None) or []
+    return list(fields)
+
+
+def timeout_seconds_of(page: BasePage):
+    value = call_hook(page, "get_timeout_seconds", default=None)
+    if value is None:
+        value = type(page).timeout_seconds
+    return value

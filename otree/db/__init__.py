@@ -1,5 +1,6 @@
 """Database layer: engine, units of work, fields, model base classes and schema."""
 
+from . import records  # noqa: F401 - registers oTree's bookkeeping tables
 from .uow import current_session, unit_of_work
 
 __all__ = ["unit_of_work", "current_session"]

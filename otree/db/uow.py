@@ -41,8 +41,20 @@ def unit_of_work(*, readonly: bool = False) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        callbacks = session.info.pop("after_commit", [])
         session.close()
         _current.reset(token)
+    for callback in callbacks:
+        callback()
+
+
+def after_commit(callback) -> None:
+    """Run `callback` once the current unit of work has committed (not if it rolls back).
+
+    Notifications to other participants go here: they must not see "something changed"
+    before the change is visible in the database.
+    """
+    current_session().info.setdefault("after_commit", []).append(callback)
 
 
 def current_session() -> Session:

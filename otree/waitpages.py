@@ -1,0 +1,216 @@
+"""Wait pages: who has arrived, running after_all_players_arrive exactly once, and waking the waiters.
+
+Exactly once, in every deployment: the unit of work that checks arrivals first locks the
+group row (or the subsession row) with SELECT ... FOR UPDATE on PostgreSQL (on SQLite
+every writing unit of work holds the database write lock from BEGIN IMMEDIATE), then
+reads the members' positions fresh from the database, and records the completion in a
+table with a unique constraint. So of all requests that see "everyone is here", in any
+worker process or machine, one runs the hook and the others see its completion row.
+
+This runs in its own unit of work, after the arriving participant's page submission has
+committed: it then holds no row locks when it takes the group lock, so two groups' (or a
+group's and a participant's) transactions can never wait for each other in a cycle.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from otree.channels import group_send_sync
+from otree.db.core import Participant
+from otree.db.records import CompletedGBATGroup, CompletedGroupWaitPage, CompletedSubsessionWaitPage
+from otree.db.uow import after_commit, current_session
+from otree.pages import WaitPage, find_hook
+
+logger = logging.getLogger("otree.waitpages")
+
+
+def group_channel(session_id: int, page_index: int, group_id: int) -> str:
+    return f"wait-page-{session_id}-page{page_index}-{group_id}"
+
+
+def subsession_channel(session_id: int, page_index: int) -> str:
+    return f"wait-page-{session_id}-page{page_index}"
+
+
+def gbat_channel(session_id: int, page_index: int) -> str:
+    return f"group_by_arrival_time_session{session_id}_page{page_index}"
+
+
+def socket_url(page: WaitPage) -> str:
+    """The WebSocket this wait page's browser listens on (reference §9.5)."""
+    session_id, index, pid = page.session.id, page._index_in_pages, page.participant.id
+    if page.group_by_arrival_time:
+        return (f"/group_by_arrival_time?session_pk={session_id}&page_index={index}"
+                f"&app_name={page._app.name}&participant_id={pid}&player_id={page.player.id}")
+    if page.wait_for_all_groups:
+        return f"/subsession_wait_page?session_pk={session_id}&page_index={index}&participant_id={pid}"
+    return (f"/wait_page?session_pk={session_id}&page_index={index}&participant_id={pid}"
+            f"&group_id={page.player.group_id}")
+
+
+def _notify(channel: str) -> None:
+    after_commit(lambda: group_send_sync(channel, {"type": "wait_page.ready", "status": "ready"}))
+
+
+def _lock(model, row_id: int) -> None:
+    # FOR UPDATE is a no-op on SQLite, where BEGIN IMMEDIATE already serializes writers.
+    current_session().execute(select(model.id).where(model.id == row_id).with_for_update())
+
+
+def _positions(participant_ids: list[int]) -> dict[int, int]:
+    """Members' page positions as committed now (never the identity map's possibly stale copy)."""
+    rows = current_session().execute(
+        select(Participant.id, Participant._index_in_pages).where(Participant.id.in_(participant_ids))
+    )
+    return dict(rows.all())
+
+
+def _insert_once(row) -> bool:
+    """Insert a completion row; False if another unit of work already completed this page."""
+    db = current_session()
+    savepoint = db.begin_nested()
+    db.add(row)
+    try:
+        savepoint.commit()
+        return True
+    except IntegrityError:
+        savepoint.rollback()
+        return False
+
+
+def run_after_all_players_arrive(page: WaitPage, target) -> None:
+    """Call the wait page's after_all_players_arrive for `target` (a group or a subsession)."""
+    cls, app = type(page), page._app
+    hook = find_hook(cls, "after_all_players_arrive")
+    if hook is None:
+        return
+    if isinstance(hook, str):
+        fn: Callable | None = getattr(app.module, hook, None) if app.is_noself else None
+        if callable(fn):
+            fn(target)
+        else:
+            getattr(target, hook)()  # self format: the name of a Group/Subsession method
+        return
+    fn = hook.__func__ if isinstance(hook, staticmethod) else hook
+    if app.is_noself:
+        fn(target)
+    else:
+        # Legacy self-format: a method on the wait page itself, reading self.group / self.subsession.
+        getattr(page, "after_all_players_arrive")()
+
+
+def arrive(page: WaitPage) -> bool:
+    """The participant is on this wait page: True if the page is complete and they may go on."""
+    if page.group_by_arrival_time:
+        return _arrive_gbat(page)
+    if page.wait_for_all_groups:
+        return _arrive_subsession(page)
+    return _arrive_group(page)
+
+
+def _arrive_group(page: WaitPage) -> bool:
+    db = current_session()
+    group, index, session_id = page.player.group, page._index_in_pages, page.session.id
+    _lock(type(group), group.id)
+    done = db.scalar(select(CompletedGroupWaitPage.id).filter_by(
+        session_id=session_id, page_index=index, group_id=group.id))
+    if done is not None:
+        return True
+    members = [p.participant_id for p in group.get_players()]
+    if any(position < index for position in _positions(members).values()):
+        return False
+    if not _insert_once(CompletedGroupWaitPage(session_id=session_id, page_index=index, group_id=group.id)):
+        return True
+    run_after_all_players_arrive(page, group)
+    _notify(group_channel(session_id, index, group.id))
+    return True
+
+
+def _arrive_subsession(page: WaitPage) -> bool:
+    db = current_session()
+    subsession, index, session_id = page.player.subsession, page._index_in_pages, page.session.id
+    _lock(type(subsession), subsession.id)
+    done = db.scalar(select(CompletedSubsessionWaitPage.id).filter_by(session_id=session_id, page_index=index))
+    if done is not None:
+        return True
+    Player = type(page.player)
+    members = list(db.scalars(select(Player.participant_id).filter_by(subsession_id=subsession.id)))
+    if any(position < index for position in _positions(members).values()):
+        return False
+    if not _insert_once(CompletedSubsessionWaitPage(session_id=session_id, page_index=index)):
+        return True
+    run_after_all_players_arrive(page, subsession)
+    _notify(subsession_channel(session_id, index))
+    return True
+
+
+def _arrive_gbat(page: WaitPage) -> bool:
+    """group_by_arrival_time: form a group from the players waiting here, in arrival order."""
+    db = current_session()
+    player, index, session_id = page.player, page._index_in_pages, page.session.id
+    subsession = player.subsession
+    _lock(type(subsession), subsession.id)
+    db.expire(player, ["group_id", "id_in_group", "group"])  # another unit of work may have regrouped us
+    formed = db.scalar(select(func.count(CompletedGBATGroup.id)).filter_by(session_id=session_id, page_index=index))
+    if player.group.id_in_subsession <= formed:
+        return True
+    matrix = subsession.get_group_matrix(objects=True)
+    formed_rows, unformed = matrix[:formed], [p for row in matrix[formed:] for p in row]
+    positions = _positions([p.participant_id for p in unformed])
+    waiting = [p for p in unformed if positions[p.participant_id] == index]
+    waiting.sort(key=lambda p: (p.participant._last_request_timestamp or 0, p.id_in_subsession))
+    batch = _gbat_batch(page, subsession, waiting)
+    if not batch:
+        return False
+    rest = [p for p in unformed if p not in batch]
+    size = page._app.players_per_group or len(rest) or 1
+    rest_rows = [rest[i:i + size] for i in range(0, len(rest), size)]
+    subsession.set_group_matrix(formed_rows + [batch] + rest_rows)
+    db.add(CompletedGBATGroup(session_id=session_id, page_index=index, id_in_subsession=formed + 1))
+    db.flush()
+    run_after_all_players_arrive(page, batch[0].group)
+    _notify(gbat_channel(session_id, index))
+    db.refresh(player)
+    return player.group.id_in_subsession <= formed + 1
+
+
+def _gbat_batch(page: WaitPage, subsession, waiting: list) -> list:
+    app = page._app
+    method = app.subsession_hook("group_by_arrival_time_method")
+    if method is not None:
+        chosen = method(subsession, list(waiting))
+        if not chosen:
+            return []
+        if any(p not in waiting for p in chosen):
+            raise ValueError("group_by_arrival_time_method must return players from waiting_players")
+        return list(chosen)
+    size = app.players_per_group
+    if size is None:
+        raise ValueError(
+            f"{type(page).__name__} has group_by_arrival_time but app {app.name!r} has PLAYERS_PER_GROUP = None; "
+            "set PLAYERS_PER_GROUP or define group_by_arrival_time_method"
+        )
+    return waiting[:size] if len(waiting) >= size else []
+
+
+def complete_if_all_arrived(page: WaitPage) -> None:
+    """A participant skipped this wait page (is_displayed false): they count as arrived, and if
+    they were the last one, the page completes now."""
+    if not page.group_by_arrival_time:
+        arrive(page)
+
+
+def is_complete(session_id: int, page_index: int, group_id: int | None, kind: str) -> bool:
+    """Whether a wait page is complete (for sockets connecting after the fact)."""
+    db = current_session()
+    if kind == "group":
+        query = select(CompletedGroupWaitPage.id).filter_by(session_id=session_id, page_index=page_index,
+                                                            group_id=group_id)
+    else:
+        query = select(CompletedSubsessionWaitPage.id).filter_by(session_id=session_id, page_index=page_index)
+    return db.scalar(query) is not None

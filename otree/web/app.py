@@ -1,0 +1,77 @@
+"""The Starlette application: participant pages, demo, WebSockets and static files."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from otree import channels
+from otree.conf import settings
+from otree.project import Project
+
+from . import demo, participant, sockets
+from .rendering import PACKAGE_DIR, build_engine
+
+
+def participant_routes() -> list:
+    return [
+        Route("/InitializeParticipant/{code}", participant.initialize_participant),
+        Route("/join/{anonymous_code}", participant.join_session),
+        Route("/OutOfRangeNotification/{code}", participant.out_of_range),
+        Route("/p/{participant_code}/{name_in_url}/{page_name}/{page_index:int}", participant.page,
+              methods=["GET", "POST"]),
+        Route("/p/{participant_code}/{name_in_url}/{page_name}/{page_index:int}/", participant.trailing_slash,
+              methods=["GET", "POST"]),
+    ]
+
+
+def websocket_routes() -> list:
+    return [
+        WebSocketRoute("/wait_page", sockets.GroupWaitPageConsumer.as_endpoint()),
+        WebSocketRoute("/subsession_wait_page", sockets.SubsessionWaitPageConsumer.as_endpoint()),
+        WebSocketRoute("/group_by_arrival_time", sockets.GBATWaitPageConsumer.as_endpoint()),
+        WebSocketRoute("/auto_advance", sockets.AutoAdvanceConsumer.as_endpoint()),
+    ]
+
+
+def demo_routes() -> list:
+    return [
+        Route("/", demo.home),
+        Route("/demo", demo.demo_index),
+        Route("/demo/{config_name}", demo.create_demo_session),
+        Route("/SessionStartLinks/{code}", demo.session_start_links),
+    ]
+
+
+def static_files(project: Project) -> StaticFiles:
+    """_static/ of the project first, then oTree's own files, then each app's static/ folder."""
+    directory = os.path.join(project.root, "_static")
+    packages = [("otree", "static")]
+    packages += [(app.name, "static") for app in project.apps.values()
+                 if os.path.isdir(os.path.join(app.folder, "static"))]
+    return StaticFiles(directory=directory if os.path.isdir(directory) else None, packages=packages)
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app):
+    channels.set_event_loop(asyncio.get_running_loop())
+    try:
+        yield
+    finally:
+        await channels.reset_channel_layer()
+        channels.set_event_loop(None)
+
+
+def create_app(project: Project) -> Starlette:
+    build_engine(project)
+    routes = participant_routes() + demo_routes() + websocket_routes()
+    routes.append(Mount("/static", app=static_files(project), name="static"))
+    return Starlette(debug=settings.DEBUG, routes=routes, lifespan=lifespan)
+
+
+__all__ = ["create_app", "PACKAGE_DIR"]

@@ -1,0 +1,278 @@
+"""Participant-facing HTTP routes: start links, pages, wait pages and the end page.
+
+Every request is one or more units of work run in a worker thread (app code is
+synchronous). A form submission commits in its own unit of work, holding only the
+participant's row; arriving at a wait page then runs in a fresh one that locks the group
+(see otree.waitpages for why this split makes exactly-once safe and deadlock-free).
+"""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+
+from otree import pages, waitpages
+from otree.db.core import Participant, Session
+from otree.db.uow import current_session, unit_of_work
+from otree.pages import Page, WaitPage, call_hook
+
+from .rendering import build_form, render, render_page
+
+REDIRECT = 302
+
+
+def _not_found(message: str) -> HTMLResponse:
+    return HTMLResponse(f"<!doctype html><title>Not found</title><h1>404</h1><p>{message}</p>", status_code=404)
+
+
+def _participant(code: str, lock: bool = False) -> Participant | None:
+    query = select(Participant).filter_by(code=code)
+    if lock:
+        query = query.with_for_update()
+    return current_session().scalars(query).one_or_none()
+
+
+def _retrying(fn, *args):
+    """Run fn; retry a few times if PostgreSQL aborted it as a deadlock or serialization victim."""
+    for attempt in range(5):
+        try:
+            return fn(*args)
+        except DBAPIError as exc:
+            code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+            if code not in ("40P01", "40001") or attempt == 4:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+
+
+# -- start links ------------------------------------------------------------------------
+
+
+async def initialize_participant(request: Request) -> Response:
+    code = request.path_params["code"]
+    label = request.query_params.get("participant_label")
+    return await run_in_threadpool(_retrying, _initialize, code, label)
+
+
+def _initialize(code: str, label: str | None) -> Response:
+    with unit_of_work():
+        participant = _participant(code, lock=True)
+        if participant is None:
+            return _not_found("This participant link is not valid.")
+        skipped = pages.start(participant, label)
+    _after_moving(code, skipped)
+    return _to_current(code)
+
+
+async def join_session(request: Request) -> Response:
+    """Session-wide link: hand out the next participant who has not started yet."""
+    anonymous_code = request.path_params["anonymous_code"]
+    label = request.query_params.get("participant_label")
+    return await run_in_threadpool(_retrying, _join, anonymous_code, label)
+
+
+def _join(anonymous_code: str, label: str | None) -> Response:
+    with unit_of_work() as db:
+        session = db.scalars(select(Session).filter_by(_anonymous_code=anonymous_code)).one_or_none()
+        if session is None:
+            return _not_found("This session link is not valid.")
+        base = select(Participant).filter_by(session_id=session.id)
+        participant = None
+        if label:
+            participant = db.scalars(base.filter_by(label=label)).first()
+        if participant is None:
+            # SKIP LOCKED: two people opening the link at once never get the same participant.
+            participant = db.scalars(
+                base.filter_by(visited=False).order_by(Participant.id_in_session).limit(1)
+                .with_for_update(skip_locked=True)
+            ).first()
+        if participant is None:
+            return _not_found("Session is full.")
+        participant.visited = True
+        if label:
+            participant.label = label
+        code = participant.code
+    query = f"?participant_label={label}" if label else ""
+    return RedirectResponse(f"/InitializeParticipant/{code}{query}", status_code=REDIRECT)
+
+
+async def out_of_range(request: Request) -> Response:
+    return await run_in_threadpool(_out_of_range, request.path_params["code"])
+
+
+def _out_of_range(code: str) -> Response:
+    with unit_of_work(readonly=True):
+        participant = _participant(code)
+        if participant is None:
+            return _not_found("This participant link is not valid.")
+        if pages.slot_of(participant) is not None or participant._index_in_pages < 1:
+            return RedirectResponse(pages.current_url(participant), status_code=REDIRECT)
+        return render("otree/OutOfRangeNotification.html", {"participant": participant})
+
+
+# -- pages --------------------------------------------------------------------------------
+
+
+async def page(request: Request) -> Response:
+    params = request.path_params
+    data = await request.form() if request.method == "POST" else None
+    return await run_in_threadpool(
+        _retrying, _page, params["participant_code"], params["page_name"], params["page_index"], data
+    )
+
+
+def _page(code: str, page_name: str, index: int, data) -> Response:
+    posting = data is not None
+    with unit_of_work():
+        participant = _participant(code, lock=posting)
+        if participant is None:
+            return _not_found("This participant link is not valid.")
+        slot = pages.slot_of(participant)
+        if slot is None or slot.index != index or slot.name != page_name or participant._index_in_pages < 1:
+            # A stale, forged or replayed URL (back button, double submit): never applied twice.
+            return RedirectResponse(pages.current_url(participant), status_code=REDIRECT)
+        if slot.is_wait_page:
+            if posting:
+                return RedirectResponse(pages.current_url(participant), status_code=REDIRECT)
+        else:
+            page = pages.build_page(participant, slot)
+            if not posting:
+                return render_page(page)
+            outcome = _submit(page, data)
+            if isinstance(outcome, Response):
+                return outcome
+            skipped = outcome
+    if slot.is_wait_page:
+        return _wait_page(code, index)
+    _after_moving(code, skipped)
+    return _to_current(code)
+
+
+def _submit(page: Page, data):
+    """Validate and apply a form submission; a Response when the page must be shown again."""
+    participant = page.participant
+    timeout_happened = _accept_timeout(page, data)
+    form = build_form(page, data)  # a form even on pages without fields: error_message may apply
+    if timeout_happened:
+        form.validate()
+        _fill_timeout_defaults(page, form)
+    else:
+        if form.validate():
+            error = call_hook(page, "error_message", dict(form.cleaned_data), default=None)
+            _apply_error_message(form, error)
+        if form.has_errors():
+            return render_page(page, form=form, headers={"oTree-Redisplay-With-Errors": "1"})
+    form.save()
+    page.timeout_happened = timeout_happened
+    call_hook(page, "before_next_page", timeout_happened, default=None, self_args=())
+    pages.record_completion(page, timeout_happened)
+    participant._timeout_expiration_time = None
+    return pages.advance(page)
+
+
+def _apply_error_message(form, error) -> None:
+    """error_message may return a message for the whole form, or {field: message, '__all__': ...}."""
+    if not error:
+        return
+    if isinstance(error, dict):
+        for name, message in error.items():
+            form.add_error(None if name == "__all__" else name, message)
+    else:
+        form.add_error(None, str(error))
+
+
+def _accept_timeout(page: Page, data) -> bool:
+    """timeout_happened is trusted only from the admin/bots (secret code) or close to the deadline."""
+    if not data or not data.get("timeout_happened"):
+        return False
+    participant = page.participant
+    if data.get("admin_secret_code") and data.get("admin_secret_code") == page.session._admin_secret_code:
+        return True
+    deadline = participant._timeout_expiration_time
+    return deadline is not None and deadline - time.time() < 2
+
+
+def _fill_timeout_defaults(page: Page, form) -> None:
+    """On timeout, fields that are missing or invalid get timeout_submission values or type defaults."""
+    from otree.db.fields import BooleanField, CurrencyField, FloatField, IntegerField, StringField
+
+    submitted = getattr(type(page), "timeout_submission", None) or {}
+    instance = form.instance if hasattr(form, "instance") else page.player
+    for name in list(form.field_names):
+        if name in form.cleaned_data and name not in form.errors and form.cleaned_data[name] is not None:
+            continue
+        if name in submitted:
+            value = submitted[name]
+        else:
+            field = type(instance)._otree_fields[name]
+            value = {BooleanField: False, IntegerField: 0, FloatField: 0.0, CurrencyField: 0, StringField: ""}.get(
+                next((k for k in (BooleanField, CurrencyField, IntegerField, FloatField, StringField)
+                      if isinstance(field, k)), None), None)
+        form.cleaned_data[name] = value
+    form.errors.clear()
+
+
+# -- moving on ------------------------------------------------------------------------------
+
+
+def _after_moving(code: str, skipped: list) -> None:
+    """After a participant moved: complete wait pages they skipped, and the one they landed on."""
+    for slot in skipped:
+        with unit_of_work():
+            participant = _participant(code)
+            waitpages.complete_if_all_arrived(pages.build_page(participant, slot))
+    while True:
+        with unit_of_work():
+            participant = _participant(code)
+            slot = pages.slot_of(participant)
+            if slot is None or not slot.is_wait_page:
+                return
+            page = pages.build_page(participant, slot)
+            if not waitpages.arrive(page):
+                return
+            skipped = _leave_wait_page(participant, page)
+            if skipped is None:
+                return
+        for slot in skipped:
+            with unit_of_work():
+                participant = _participant(code)
+                waitpages.complete_if_all_arrived(pages.build_page(participant, slot))
+
+
+def _leave_wait_page(participant: Participant, page: WaitPage):
+    db = current_session()
+    index_now = db.scalar(select(Participant._index_in_pages).where(Participant.id == participant.id))
+    if index_now != page._index_in_pages:
+        return None  # another request of this participant already moved them on
+    pages.record_completion(page)
+    return pages.advance(page)
+
+
+def _wait_page(code: str, index: int) -> Response:
+    """GET of a wait page: move on if it is complete, else show it."""
+    _after_moving(code, [])
+    with unit_of_work():
+        participant = _participant(code)
+        slot = pages.slot_of(participant)
+        if slot is None or slot.index != index:
+            return RedirectResponse(pages.current_url(participant), status_code=REDIRECT)
+        return render_page(pages.build_page(participant, slot))
+
+
+def _to_current(code: str) -> Response:
+    with unit_of_work(readonly=True):
+        participant = _participant(code)
+        return RedirectResponse(pages.current_url(participant), status_code=REDIRECT)
+
+
+async def trailing_slash(request: Request) -> Response:
+    url = request.url
+    return RedirectResponse(str(url.replace(path=url.path.rstrip("/"))), status_code=REDIRECT)
+
+
+async def not_found(request: Request, exc) -> Response:
+    return PlainTextResponse("Not Found", status_code=404)

@@ -1,0 +1,130 @@
+"""Rendering pages: the template engine of the project and the context oTree templates expect."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from typing import Any
+
+from starlette.responses import HTMLResponse
+
+from otree.conf import settings
+from otree.currency import json_default
+from otree.pages import BasePage, WaitPage, call_hook, find_hook, form_fields_of, form_model_name, timeout_seconds_of
+
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_engine = None
+
+
+def build_engine(project):
+    """The template engine: app folders, _templates/, oTree's own templates, self-format app templates."""
+    from otree.templating import TemplateEngine
+
+    global _engine
+    search_path = [project.root, os.path.join(project.root, "_templates"), os.path.join(PACKAGE_DIR, "templates")]
+    for app in project.apps.values():
+        templates = os.path.join(app.folder, "templates")
+        if os.path.isdir(templates):
+            search_path.append(templates)
+    _engine = TemplateEngine(search_path, auto_reload=settings.DEBUG)
+    return _engine
+
+
+def get_engine():
+    if _engine is None:
+        from otree.project import get_project
+
+        return build_engine(get_project())
+    return _engine
+
+
+def render(template: str, context: dict[str, Any], status: int = 200, headers: dict | None = None,
+           base: str | None = None) -> HTMLResponse:
+    html = get_engine().render(template, context, base=base)
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def _base_for(kind: str) -> str:
+    """Pages implicitly extend the project's global/<kind>.html if it has one, else oTree's own."""
+    engine = get_engine()
+    return f"global/{kind}.html" if engine.has_template(f"global/{kind}.html") else f"otree/{kind}.html"
+
+
+def page_context(page: BasePage, form=None) -> dict[str, Any]:
+    app = page._app
+    player = page.player
+    js_vars = call_hook(page, "js_vars", default=None) or {}
+    context: dict[str, Any] = dict(
+        view=page, page=page, player=player, group=page.group, subsession=page.subsession,
+        session=page.session, participant=page.participant, C=app.constants, Constants=app.constants,
+        form=form, js_vars=json.dumps(js_vars, default=json_default).replace("</", "<\\/"),
+        current_page_name=type(page).__name__, has_live_method=find_hook(type(page), "live_method") is not None,
+        use_standard_layout=not getattr(type(page), "use_blank_layout", False),
+        page_index=page._index_in_pages, debug=settings.DEBUG,
+        participant_code=page.participant.code,
+    )
+    _timer(page, context)
+    extra = call_hook(page, "vars_for_template", default=None) or {}
+    if not isinstance(extra, dict):
+        raise TypeError(f"{type(page).__name__}.vars_for_template must return a dict, not {type(extra).__name__}")
+    context.update(extra)
+    return context
+
+
+def _timer(page: BasePage, context: dict) -> None:
+    """Start the page's countdown on its first display; a reload keeps the same deadline."""
+    participant = page.participant
+    context["timer_text"] = None
+    context["remaining_timeout_seconds"] = None
+    if isinstance(page, WaitPage):
+        return
+    if participant._timeout_page_index != page._index_in_pages:
+        seconds = timeout_seconds_of(page)
+        participant._timeout_page_index = page._index_in_pages
+        participant._timeout_expiration_time = time.time() + seconds if seconds is not None else None
+    if participant._timeout_expiration_time is not None:
+        context["remaining_timeout_seconds"] = max(0, participant._timeout_expiration_time - time.time())
+        context["timer_text"] = getattr(type(page), "timer_text", None) or "Time left to complete this page:"
+
+
+def build_form(page: BasePage, data=None):
+    from otree.forms import Form
+
+    model = form_model_name(type(page))
+    fields = form_fields_of(page) if model else []
+    if not model or not fields:
+        return None if data is None else Form(page.player, [], page._app, data)
+    instance = page.player if model == "player" else page.group
+    return Form(instance, fields, page._app, data)
+
+
+def render_page(page: BasePage, form=None, status: int = 200, headers: dict | None = None) -> HTMLResponse:
+    if isinstance(page, WaitPage):
+        return render_wait_page(page)
+    if form is None:
+        form = build_form(page)
+    context = page_context(page, form)
+    context["auto_advance_url"] = (
+        f"/auto_advance?participant_code={page.participant.code}&page_index={page._index_in_pages}"
+    )
+    return render(page.get_template_name(), context, status=status, headers=headers, base=_base_for("Page"))
+
+
+def render_wait_page(page: WaitPage) -> HTMLResponse:
+    from otree.waitpages import socket_url
+
+    context = page_context(page)
+    context.setdefault("title_text", call_hook(page, "title_text", default=None) if callable(
+        getattr(type(page), "title_text", None)) else type(page).title_text)
+    context.setdefault("body_text", type(page).body_text)
+    context["wait_page_socket_url"] = socket_url(page)
+    engine = get_engine()
+    template = page.template_name
+    if not template:
+        own = f"{page._app.name}/{type(page).__name__}.html"
+        template = own if engine.has_template(own) else None
+    headers = {"oTree-Wait-Page": "1"}
+    if template:
+        return render(template, context, headers=headers, base=_base_for("WaitPage"))
+    return render(_base_for("WaitPage"), context, headers=headers)

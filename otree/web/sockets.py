@@ -1,0 +1,112 @@
+"""Participant WebSockets: wait pages and auto-advance (oTree's protocol, reference §9.5).
+
+A socket first joins its channel-layer group and only then checks the database, so a
+wake-up sent between the page load and the socket connecting is never lost.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+
+from otree.channels.consumer import AsyncJsonWebsocketConsumer
+from otree.db.core import Participant
+from otree.db.uow import unit_of_work
+from otree.waitpages import gbat_channel, group_channel, is_complete, subsession_channel
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _position(participant_id: int) -> int | None:
+    with unit_of_work(readonly=True) as db:
+        return db.scalar(select(Participant._index_in_pages).where(Participant.id == participant_id))
+
+
+class _WaitPageConsumer(AsyncJsonWebsocketConsumer):
+    kind = "group"
+
+    def channel(self, session_id: int, page_index: int) -> str:
+        raise NotImplementedError
+
+    async def connect(self) -> None:
+        q = self.query
+        session_id, page_index = _int(q.get("session_pk")), _int(q.get("page_index"))
+        participant_id, self.group_id = _int(q.get("participant_id")), _int(q.get("group_id"))
+        if session_id is None or page_index is None or participant_id is None:
+            await self.accept()
+            await self.send_json({"error": "Invalid wait page parameters"})
+            await self.close(1008)
+            return
+        await self.accept()
+        await self.group_add(self.channel(session_id, page_index))
+        if await run_in_threadpool(self._already_done, session_id, page_index, participant_id):
+            await self.send_json({"status": "ready"})
+
+    def _already_done(self, session_id: int, page_index: int, participant_id: int) -> bool:
+        position = _position(participant_id)
+        if position is None or position != page_index:
+            return True  # moved on already (or unknown): reloading shows where they belong
+        if self.kind == "gbat":
+            return False
+        with unit_of_work(readonly=True):
+            return is_complete(session_id, page_index, self.group_id, self.kind)
+
+    async def wait_page_ready(self, message: dict) -> None:
+        await self.send_json({"status": "ready"})
+
+    async def receive_json(self, content) -> None:
+        # {"tab_hidden": true|false} from the page: presence only, nothing to do here yet.
+        return None
+
+
+class GroupWaitPageConsumer(_WaitPageConsumer):
+    kind = "group"
+
+    def channel(self, session_id, page_index):
+        return group_channel(session_id, page_index, self.group_id)
+
+
+class SubsessionWaitPageConsumer(_WaitPageConsumer):
+    kind = "subsession"
+
+    def channel(self, session_id, page_index):
+        return subsession_channel(session_id, page_index)
+
+
+class GBATWaitPageConsumer(_WaitPageConsumer):
+    kind = "gbat"
+
+    def channel(self, session_id, page_index):
+        return gbat_channel(session_id, page_index)
+
+
+def auto_advance_channel(participant_code: str) -> str:
+    return f"auto-advance-{participant_code}"
+
+
+class AutoAdvanceConsumer(AsyncJsonWebsocketConsumer):
+    """Form pages listen here; the admin's 'advance' moves the participant's open page on."""
+
+    async def connect(self) -> None:
+        code, page_index = self.query.get("participant_code", ""), _int(self.query.get("page_index"))
+        await self.accept()
+        await self.group_add(auto_advance_channel(code))
+        position = await run_in_threadpool(self._position, code)
+        if position is None:
+            await self.send_json({"error": "Participant not found in database."})
+            await self.close()
+        elif page_index is not None and position > page_index:
+            await self.send_json({"auto_advanced": True})
+
+    @staticmethod
+    def _position(code: str) -> int | None:
+        with unit_of_work(readonly=True) as db:
+            return db.scalar(select(Participant._index_in_pages).where(Participant.code == code))
+
+    async def auto_advanced(self, message: dict) -> None:
+        await self.send_json({"auto_advanced": True})

@@ -1,0 +1,107 @@
+"""Shared fixtures: test projects copied to a temporary folder, on real SQLite and PostgreSQL databases.
+
+Tests that take the `db_url` fixture (directly or through `load`) run once per backend.
+PostgreSQL comes from OTREE_TEST_POSTGRES_URL (default: the local server, user postgres);
+each test run gets its own database, dropped at the end. Where PostgreSQL is not running,
+those cases are skipped locally but fail under CI (CI=true), so CI cannot hide them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROJECTS = os.path.join(HERE, "projects")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "OTREE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A fresh PostgreSQL database for this test run; yields its URL."""
+    name = f"otree_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required in CI but not reachable at {POSTGRES_ADMIN_URL}: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc}")
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    yield url
+    from otree.db.engine import set_engine
+
+    set_engine(None)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path):
+    """A database URL, once for a SQLite file in tmp_path and once for PostgreSQL (emptied first)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    url = request.getfixturevalue("postgres_database")
+    from otree.db.engine import build_engine
+    from otree.db.schema import drop_everything
+
+    engine = build_engine(url)
+    drop_everything(engine)
+    engine.dispose()
+    return url
+
+
+def copy_project(name: str, destination) -> str:
+    """Copy tests/projects/<name> into `destination` and return the copy's path."""
+    target = os.path.join(str(destination), name)
+    shutil.copytree(os.path.join(PROJECTS, name), target, ignore=shutil.ignore_patterns("__pycache__", "db.sqlite3*"))
+    return target
+
+
+@pytest.fixture
+def project_dir(tmp_path, monkeypatch):
+    """Returns a function that copies a test project to tmp_path and makes it the current folder."""
+
+    def make(name: str) -> str:
+        path = copy_project(name, tmp_path)
+        monkeypatch.chdir(path)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def load(project_dir, db_url):
+    """Returns a function that loads a test project on the parametrized database."""
+    from otree.project import load_project
+
+    def do_load(name: str, **kwargs):
+        return load_project(project_dir(name), database_url=db_url, **kwargs)
+
+    yield do_load
+    from otree.db.engine import set_engine
+
+    set_engine(None)
+
+
+@pytest.fixture
+def load_sqlite(project_dir):
+    """Load a test project on a SQLite file (for tests about loading, not about databases)."""
+    from otree.project import load_project
+
+    def do_load(name: str, **kwargs):
+        path = project_dir(name)
+        return load_project(path, database_url=f"sqlite:///{os.path.join(path, 'db.sqlite3')}", **kwargs)
+
+    yield do_load
+    from otree.db.engine import set_engine
+
+    set_engine(None)
