@@ -138,22 +138,30 @@ def load_project(root: str | None = None, *, init_db: bool = True, database_url:
     _unload_previous()
     project = Project(root)
     sys.path.insert(0, root)
+    # Files written just before loading (tests, `otree startapp`) must be seen by the import system.
+    importlib.invalidate_caches()
     _BuiltinFinder.install()
-    settings_module = _import_user_module("settings", settings_path)
-    project.module_names.add("settings")
-    settings.configure(vars(settings_module))
-    if database_url:
-        settings.DATABASE_URL = database_url
-    _check_settings(project)
-    for app_name in _app_names(project):
-        project.apps[app_name] = _load_app(project, app_name)
-    _check_names_in_url(project)
-    from otree.db.mapping import map_app
+    try:
+        project.module_names.add("settings")
+        settings_module = _import_user_module("settings", settings_path)
+        settings.configure(vars(settings_module))
+        if database_url:
+            settings.DATABASE_URL = database_url
+        _check_settings(project)
+        for app_name in _app_names(project):
+            project.apps[app_name] = _load_app(project, app_name)
+        _check_names_in_url(project)
+        from otree.db.mapping import map_app
 
-    for app in project.apps.values():
-        tables = map_app(project.registry, project.metadata, app)
-        app.extra_models = tables.extra_models
-    project.registry.configure(cascade=True)
+        for app in project.apps.values():
+            tables = map_app(project.registry, project.metadata, app)
+            app.extra_models = tables.extra_models
+        project.registry.configure(cascade=True)
+    except BaseException:
+        # A project that failed to load must not leave its modules behind: the next load
+        # (of a corrected or another project, in the same process) would import them again.
+        _forget_modules(project)
+        raise
     _current = project
     if init_db:
         init_database(project)
@@ -176,15 +184,23 @@ def _unload_previous() -> None:
     global _current
     if _current is None:
         return
-    for name in list(sys.modules):
-        top = name.split(".")[0]
-        if top in _current.module_names:
-            del sys.modules[name]
-    if _current.root in sys.path:
-        sys.path.remove(_current.root)
-    _current.registry.dispose()
-    _BuiltinFinder.apps.clear()
+    _forget_modules(_current)
     _current = None
+
+
+def _forget_modules(project: Project) -> None:
+    """Remove a project's modules from sys.modules, its folder from sys.path, and its mappings."""
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] not in project.module_names:
+            continue
+        # Only the project's own modules: an app named like an installed module must not unload that.
+        file = getattr(module, "__file__", None)
+        if file is None or _is_inside(file, project.root):
+            del sys.modules[name]
+    if project.root in sys.path:
+        sys.path.remove(project.root)
+    project.registry.dispose()
+    _BuiltinFinder.apps.clear()
 
 
 # -- settings -----------------------------------------------------------------------
@@ -193,9 +209,10 @@ def _unload_previous() -> None:
 def _check_settings(project: Project) -> None:
     path = project.settings_path
     configs = settings.SESSION_CONFIGS
-    if not isinstance(configs, (list, tuple)) or not configs:
+    # An empty list is fine: it is what `otree startproject` generates, before any app exists.
+    if not isinstance(configs, (list, tuple)):
         raise ConfigError(
-            "SESSION_CONFIGS must be a non-empty list of dicts.",
+            "SESSION_CONFIGS must be a list of dicts.",
             path=path, line=find_line(path, "SESSION_CONFIGS"),
             fix="add at least one dict(name=..., app_sequence=[...], num_demo_participants=...).",
         )
@@ -370,11 +387,16 @@ def _read_page_sequence(app: App) -> None:
         )
     for entry in sequence:
         if not is_page_class(entry):
+            if isinstance(entry, str):
+                what, fix = f"the string {entry!r}", f"write the class name without quotes: {entry}"
+            elif isinstance(entry, type):
+                what, fix = f"the class {entry.__name__}", "list only classes that inherit from Page or WaitPage."
+            else:
+                what = repr(entry)
+                fix = "list only classes that inherit from Page or WaitPage (the classes, not instances)."
             raise ConfigError(
-                f"page_sequence of app {app.name!r} contains {getattr(entry, '__name__', repr(entry))!r}, "
-                f"which is not a Page or WaitPage class.",
-                path=path, line=find_line(path, "page_sequence"),
-                fix="list only classes that inherit from Page or WaitPage (classes, not instances or strings).",
+                f"page_sequence of app {app.name!r} contains {what}, which is not a Page or WaitPage class.",
+                path=path, line=find_line(path, "page_sequence"), fix=fix,
             )
     names = [p.__name__ for p in sequence]
     dupes = sorted({n for n in names if names.count(n) > 1})
@@ -407,7 +429,7 @@ def _check_names_in_url(project: Project) -> None:
 def _import_user_module(module_name: str, path: str) -> types.ModuleType:
     """Import a module of the user's project, turning any failure into a ConfigError."""
     try:
-        return importlib.import_module(module_name)
+        module = importlib.import_module(module_name)
     except ConfigError:
         raise
     except SyntaxError as exc:
@@ -420,13 +442,36 @@ def _import_user_module(module_name: str, path: str) -> types.ModuleType:
     except Exception as exc:
         file, line = path, None
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if os.path.abspath(frame.filename).startswith(os.path.dirname(path)):
+            if _is_inside(frame.filename, os.path.dirname(path)):
                 file, line = frame.filename, frame.lineno
                 break
+        if isinstance(exc, ModuleNotFoundError) and exc.name and line is not None and not os.path.exists(
+            os.path.join(os.path.dirname(path), exc.name.split(".")[0])
+        ):
+            fix = f"install the missing package (pip install {exc.name.split('.')[0]}) and add it to requirements.txt, "
+            fix += "or correct the import at that line."
+        elif line is not None:
+            fix = "correct the error at that line."
+        else:
+            fix = "correct the error shown in this message."
         raise ConfigError(
-            f"{type(exc).__name__} while importing {module_name}: {exc}", path=file, line=line,
-            fix="correct the error at that line.",
+            f"{type(exc).__name__} while importing {module_name}: {exc}", path=file, line=line, fix=fix,
         ) from exc
+    found = getattr(module, "__file__", None)
+    if found is None or not _is_inside(found, os.path.dirname(path)):
+        top = module_name.split(".")[0]
+        raise ConfigError(
+            f"Importing {module_name} found {found or 'a module'} instead of {path}: "
+            f"the name {top!r} is already taken by an installed Python module.",
+            path=path,
+            fix=f"rename {top!r} to a name that is not a Python module (and update app_sequence).",
+        )
+    return module
+
+
+def _is_inside(file: str, folder: str) -> bool:
+    file, folder = os.path.realpath(file), os.path.realpath(folder)
+    return file == folder or file.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 class _BuiltinFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
