@@ -58,8 +58,29 @@ def _notify(channel: str) -> None:
 
 
 def _lock(model, row_id: int) -> None:
-    # FOR UPDATE is a no-op on SQLite, where BEGIN IMMEDIATE already serializes writers.
-    current_session().execute(select(model.id).where(model.id == row_id).with_for_update())
+    """Lock the group or subsession row (on SQLite, BEGIN IMMEDIATE already serialized us)."""
+    db = current_session()
+    if db.get_bind().dialect.name != "sqlite":
+        db.execute(select(model.id).where(model.id == row_id).with_for_update())
+
+
+def _all_arrived(participant_ids: list[int], index: int, skipping: bool) -> bool:
+    """Whether every member is at or past the page, read fresh from the database.
+
+    A member's answers commit together with their new position, so once their position
+    is read here, everything they submitted is visible; objects loaded before this point
+    may predate it, hence the expire_all (nothing has been written in this unit of work yet).
+    """
+    positions = _positions(participant_ids).values()
+    _forget_loaded()
+    if any(position < index for position in positions):
+        return False
+    return not skipping or index in positions
+
+
+def _forget_loaded() -> None:
+    if current_session().get_bind().dialect.name != "sqlite":
+        current_session().expire_all()
 
 
 def _positions(participant_ids: list[int]) -> dict[int, int]:
@@ -104,16 +125,20 @@ def run_after_all_players_arrive(page: WaitPage, target) -> None:
         getattr(page, "after_all_players_arrive")()
 
 
-def arrive(page: WaitPage) -> bool:
-    """The participant is on this wait page: True if the page is complete and they may go on."""
+def arrive(page: WaitPage, skipping: bool = False) -> bool:
+    """The participant is on this wait page: True if the page is complete and they may go on.
+
+    skipping: the participant skipped the page (is_displayed false) and only counts as arrived;
+    the page then completes only if someone is actually waiting on it.
+    """
     if page.group_by_arrival_time:
         return _arrive_gbat(page)
     if page.wait_for_all_groups:
-        return _arrive_subsession(page)
-    return _arrive_group(page)
+        return _arrive_subsession(page, skipping)
+    return _arrive_group(page, skipping)
 
 
-def _arrive_group(page: WaitPage) -> bool:
+def _arrive_group(page: WaitPage, skipping: bool = False) -> bool:
     db = current_session()
     group, index, session_id = page.player.group, page._index_in_pages, page.session.id
     _lock(type(group), group.id)
@@ -121,8 +146,9 @@ def _arrive_group(page: WaitPage) -> bool:
         session_id=session_id, page_index=index, group_id=group.id))
     if done is not None:
         return True
-    members = [p.participant_id for p in group.get_players()]
-    if any(position < index for position in _positions(members).values()):
+    Player = type(page.player)
+    members = list(db.scalars(select(Player.participant_id).filter_by(group_id=group.id)))
+    if not _all_arrived(members, index, skipping):
         return False
     if not _insert_once(CompletedGroupWaitPage(session_id=session_id, page_index=index, group_id=group.id)):
         return True
@@ -131,7 +157,7 @@ def _arrive_group(page: WaitPage) -> bool:
     return True
 
 
-def _arrive_subsession(page: WaitPage) -> bool:
+def _arrive_subsession(page: WaitPage, skipping: bool = False) -> bool:
     db = current_session()
     subsession, index, session_id = page.player.subsession, page._index_in_pages, page.session.id
     _lock(type(subsession), subsession.id)
@@ -140,7 +166,7 @@ def _arrive_subsession(page: WaitPage) -> bool:
         return True
     Player = type(page.player)
     members = list(db.scalars(select(Player.participant_id).filter_by(subsession_id=subsession.id)))
-    if any(position < index for position in _positions(members).values()):
+    if not _all_arrived(members, index, skipping):
         return False
     if not _insert_once(CompletedSubsessionWaitPage(session_id=session_id, page_index=index)):
         return True
@@ -162,6 +188,7 @@ def _arrive_gbat(page: WaitPage) -> bool:
     matrix = subsession.get_group_matrix(objects=True)
     formed_rows, unformed = matrix[:formed], [p for row in matrix[formed:] for p in row]
     positions = _positions([p.participant_id for p in unformed])
+    _forget_loaded()
     waiting = [p for p in unformed if positions[p.participant_id] == index]
     waiting.sort(key=lambda p: (p.participant._last_request_timestamp or 0, p.id_in_subsession))
     batch = _gbat_batch(page, subsession, waiting)
@@ -202,7 +229,7 @@ def complete_if_all_arrived(page: WaitPage) -> None:
     """A participant skipped this wait page (is_displayed false): they count as arrived, and if
     they were the last one, the page completes now."""
     if not page.group_by_arrival_time:
-        arrive(page)
+        arrive(page, skipping=True)
 
 
 def is_complete(session_id: int, page_index: int, group_id: int | None, kind: str) -> bool:
