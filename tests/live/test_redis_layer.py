@@ -1,0 +1,47 @@
+"""With REDIS_URL, a wait page completed on one worker process wakes browsers connected to another."""
+
+from __future__ import annotations
+
+import os
+
+import httpx
+import pytest
+import redis
+from websockets.sync.client import connect
+
+from tests.conftest import copy_project
+
+from .helpers import create, receive_json, socket_url, start
+
+REDIS_URL = os.environ.get("OTREE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_url():
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is required in CI but not reachable at {REDIS_URL}: {exc}")
+        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    return REDIS_URL
+
+
+def test_wake_up_crosses_worker_processes(tmp_path, db_url, live_server, redis_url):
+    path = copy_project("pairs", tmp_path)
+    codes = create(path, db_url, "pairs", 2)
+    first_server = live_server(path, db_url, env={"REDIS_URL": redis_url})
+    second_server = live_server(path, db_url, env={"REDIS_URL": redis_url})
+
+    with httpx.Client(base_url=first_server.url) as a, httpx.Client(base_url=second_server.url) as b:
+        page_a = start(a, codes[0])
+        response = a.post(str(page_a.url), data={"offer": "10"})
+        wait_page = a.get(response.headers["location"])
+        assert wait_page.headers["oTree-Wait-Page"] == "1"
+        with connect(first_server.ws_url + socket_url(wait_page.text, "otree-wait-page")) as ws:
+            with pytest.raises(TimeoutError):
+                ws.recv(timeout=0.3)
+            page_b = start(b, codes[1])
+            finished = b.post(str(page_b.url), data={"offer": "20"})
+            assert finished.headers["location"].endswith("/pairs/Results/3")  # completed on server two
+            assert receive_json(ws, timeout=5) == {"status": "ready"}  # heard on server one
