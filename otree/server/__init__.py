@@ -1,0 +1,1 @@
+"""Running the web server: `otree devserver`, `otree prodserver` and their aliases (uvicorn)."""

@@ -1,0 +1,216 @@
+"""`otree devserver`, `otree prodserver` (and the old Procfile names): the project on uvicorn.
+
+Both commands first load the project in this process, so a mistake in settings.py or an
+app is printed as one message (file, line, fix) with exit code 1 before any server starts.
+Then uvicorn serves the ASGI app `otree.asgi:app`, which loads the project again in each
+server process:
+
+* devserver: 127.0.0.1, uvicorn's reloader watches the project's .py files and restarts the
+  server process when one changes; the server process gets OTREE_DEVSERVER=1 (DEBUG pages,
+  templates reloaded when edited). If an edit breaks the project, the restarted process
+  prints the error and shows it on every page until the next save (otree/server/devapp.py).
+* prodserver: 0.0.0.0:$PORT (or 8000), `--workers N` server processes behind uvicorn's
+  supervisor, proxy headers trusted (Heroku and other routers), access log on.
+
+Stopping: SIGINT (Ctrl+C) or SIGTERM to the `otree` process stops the reloader or
+supervisor, which stops its server processes and waits for them; open WebSocket
+connections get at most a few seconds to close.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+
+from otree.cli import command, arguments
+from otree.server.address import browser_url, ensure_port_free, parse_addrport
+
+APP = "otree.asgi:app"
+# The same app; if a later edit breaks the project, it answers with the error instead.
+DEV_APP = "otree.server.devapp:app"
+DEVSERVER_ENV = "OTREE_DEVSERVER"
+DEFAULT_PORT = 8000
+# Seconds a stopping server waits for open connections (wait pages keep WebSockets open).
+DEV_GRACEFUL_SHUTDOWN_S = 3
+PROD_GRACEFUL_SHUTDOWN_S = 8
+
+# Folders of a project that are never code of the experiment: changes there don't restart.
+_NOT_WATCHED = {"__pycache__", "node_modules", "venv", "_static", "staticfiles", "_static_root"}
+
+
+def ws_protocol() -> str:
+    """uvicorn's WebSocket implementation on the `websockets` library.
+
+    Newer uvicorn versions deprecate the legacy "websockets" implementation (with a warning in
+    every server process) in favour of "websockets-sansio", built on the same library.
+    """
+    from uvicorn.config import WS_PROTOCOLS
+
+    return "websockets-sansio" if "websockets-sansio" in WS_PROTOCOLS else "websockets"
+
+
+def check_project(*, keep_connection: bool = False) -> None:
+    """Load settings.py and the apps and bring the database schema up to date.
+
+    Raises ConfigError / SchemaError (printed by the CLI as one message, exit 1). Unless
+    keep_connection (the server runs in this very process and `otree.asgi` reuses the
+    loaded project), the connection pool is closed again: server processes open their own.
+    """
+    from otree.db.engine import set_engine
+    from otree.project import load_project
+
+    try:
+        load_project()
+    except BaseException:
+        set_engine(None)
+        raise
+    if not keep_connection:
+        set_engine(None)
+
+
+def _excluded_dirs(root: str) -> list[str]:
+    """Absolute paths of sub-folders whose files must not trigger a restart (virtualenvs, caches, ...)."""
+    excluded = []
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return excluded
+    for name in names:
+        path = os.path.join(root, name)
+        if not os.path.isdir(path):
+            continue
+        if (
+            name.startswith(".")
+            or name.startswith("__temp")
+            or name in _NOT_WATCHED
+            or os.path.exists(os.path.join(path, "pyvenv.cfg"))
+        ):
+            excluded.append(path)
+    return excluded
+
+
+def _add_addrport(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("addrport", nargs="?", default=None, metavar="[ADDR:]PORT", help=help_text)
+
+
+# -- devserver ------------------------------------------------------------------------
+
+
+@command("devserver", "Run the development server (restarts when you edit your code)")
+@arguments(lambda p: _add_addrport(p, f"port (default {DEFAULT_PORT}), or ADDR:PORT (default address 127.0.0.1)"))
+def devserver(args) -> int:
+    import uvicorn
+
+    host, port = parse_addrport(args.addrport, "127.0.0.1", DEFAULT_PORT)
+    root = os.getcwd()
+    os.environ[DEVSERVER_ENV] = "1"  # inherited by the server processes
+    check_project()
+    ensure_port_free(host, port)
+    print(f"Open your browser to {browser_url(host, port)}", flush=True)
+    print("To quit the server, press Control+C.", flush=True)
+    uvicorn.run(
+        DEV_APP,
+        host=host,
+        port=port,
+        reload=True,
+        reload_dirs=[root],
+        reload_includes=["*.py"],
+        reload_excludes=_excluded_dirs(root),
+        ws=ws_protocol(),
+        log_level="warning",
+        timeout_graceful_shutdown=DEV_GRACEFUL_SHUTDOWN_S,
+    )
+    return 0
+
+
+# -- prodserver -----------------------------------------------------------------------
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _prodserver_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_addrport(parser, "port, or ADDR:PORT (default 0.0.0.0 and $PORT, else 8000)")
+    parser.add_argument(
+        "--workers", type=_positive_int, default=1, metavar="N",
+        help="number of server processes (default 1); more than 1 needs REDIS_URL for WebSocket messages",
+    )
+
+
+def _default_port() -> int:
+    value = os.environ.get("PORT", "")
+    return int(value) if value.isdigit() else DEFAULT_PORT
+
+
+def run_prodserver(args) -> int:
+    import uvicorn
+
+    host, port = parse_addrport(args.addrport, "0.0.0.0", _default_port())
+    os.environ.pop(DEVSERVER_ENV, None)
+    # With one worker uvicorn serves from this process, and otree.asgi uses the loaded project.
+    check_project(keep_connection=args.workers == 1)
+    ensure_port_free(host, port)
+    if args.workers > 1 and not os.environ.get("REDIS_URL"):
+        # Wake-ups (wait pages, live pages, chat) must reach browsers on every worker.
+        print(
+            f"prodserver --workers {args.workers} needs REDIS_URL: without it a wait page completed on one "
+            "worker process cannot wake the browsers connected to another.\n"
+            "Fix: run Redis and set REDIS_URL (e.g. REDIS_URL=redis://127.0.0.1:6379), or use --workers 1.",
+            file=sys.stderr, flush=True,
+        )
+        return 1
+    print(f"Starting the production server on {host}:{port} ({args.workers} worker(s)).", flush=True)
+    uvicorn.run(
+        APP,
+        host=host,
+        port=port,
+        workers=args.workers,
+        ws=ws_protocol(),
+        proxy_headers=True,
+        # Routers (Heroku, nginx, load balancers) are not on 127.0.0.1: trust their
+        # X-Forwarded-* headers unless FORWARDED_ALLOW_IPS names them.
+        forwarded_allow_ips=None if os.environ.get("FORWARDED_ALLOW_IPS") else "*",
+        access_log=True,
+        log_level="info",
+        timeout_graceful_shutdown=PROD_GRACEFUL_SHUTDOWN_S,
+    )
+    return 0
+
+
+@command("prodserver", "Run the production server")
+@arguments(_prodserver_arguments)
+def prodserver(args) -> int:
+    return run_prodserver(args)
+
+
+@command("prodserver1of2", "Run the production server (same as prodserver)")
+@arguments(_prodserver_arguments)
+def prodserver1of2(args) -> int:
+    return run_prodserver(args)
+
+
+@command("prodserver2of2", "Does nothing: background tasks now run inside the web server (old Procfiles)")
+def prodserver2of2(args) -> int:
+    print(
+        "prodserver2of2 (timeoutworker) is no longer needed: timeouts and other background tasks run "
+        "inside the web server process (otree prodserver). Waiting until stopped; you can remove this "
+        "process (the worker: line of your Procfile).",
+        flush=True,
+    )
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda signum, frame: stopping.append(signum))
+    try:
+        while not stopping:
+            signal.pause()
+    except KeyboardInterrupt:
+        pass
+    return 0

@@ -1,0 +1,444 @@
+"""`otree devserver` and `otree prodserver` as real processes: they serve, reload, and stop cleanly.
+
+Every server runs in its own process group on a free port of 127.0.0.1, from a copy of
+tests/projects/basic. Each test is bounded in time and kills whatever it started, even
+when it fails. "Stops cleanly" means: after one SIGINT / SIGTERM to the `otree` process,
+that process exits within 15 s and none of the processes it started is still running.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+REDIS_URL = os.environ.get("OTREE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+from conftest import copy_project
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+OTREE = os.path.join(os.path.dirname(sys.executable), "otree")
+START_TIMEOUT_S = 30
+STOP_TIMEOUT_S = 15
+
+
+# -- helpers --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _stat(pid: int) -> tuple[int, str, int] | None:
+    """(ppid, state, starttime) of a process, or None if there is no such process."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            data = f.read()
+    except OSError:
+        return None
+    # The command name (field 2) is in parentheses and may contain spaces.
+    fields = data[data.rindex(")") + 2:].split()
+    return int(fields[1]), fields[0], int(fields[19])
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def descendants(pid: int) -> dict[int, int]:
+    """All processes below `pid` (children, grandchildren, ...): pid -> start time."""
+    children: dict[int, list[int]] = {}
+    starts: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        info = _stat(int(entry))
+        if info is None:
+            continue
+        children.setdefault(info[0], []).append(int(entry))
+        starts[int(entry)] = info[2]
+    found: dict[int, int] = {}
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found[child] = starts[child]
+                todo.append(child)
+    return found
+
+
+def is_running(pid: int, start_time: int) -> bool:
+    """True if that very process (same start time, so not a reused pid) exists and is not a zombie."""
+    info = _stat(pid)
+    return info is not None and info[2] == start_time and info[1] != "Z"
+
+
+def server_workers(pid: int) -> list[int]:
+    """The uvicorn server processes under `pid` (multiprocessing spawn children)."""
+    return sorted(p for p in descendants(pid) if "spawn_main" in _cmdline(p))
+
+
+class Server:
+    """An `otree ...` process started in its own process group, with output in files."""
+
+    def __init__(self, args: list[str], cwd: str, tmp_path, env: dict[str, str] | None = None):
+        extra = env or {}
+        env = dict(os.environ)
+        for name in ("OTREE_DEVSERVER", "DATABASE_URL", "PORT", "REDIS_URL", "OTREE_PRODUCTION"):
+            env.pop(name, None)
+        env.update(extra)
+        env["PYTHONUNBUFFERED"] = "1"
+        self.out_path = tmp_path / f"out-{time.monotonic_ns()}.txt"
+        self.err_path = tmp_path / f"err-{time.monotonic_ns()}.txt"
+        self.out = open(self.out_path, "wb")
+        self.err = open(self.err_path, "wb")
+        self.proc = subprocess.Popen(
+            [OTREE, *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+            stdout=self.out, stderr=self.err, start_new_session=True,
+        )
+        self.seen: dict[int, int] = {}
+
+    def output(self) -> str:
+        self.out.flush()
+        self.err.flush()
+        return (
+            "--- stdout ---\n" + self.out_path.read_text(errors="replace")
+            + "\n--- stderr ---\n" + self.err_path.read_text(errors="replace")
+        )
+
+    def record_children(self) -> dict[int, int]:
+        self.seen.update(descendants(self.proc.pid))
+        return self.seen
+
+    def wait_until_answers(self, port: int, timeout: float = START_TIMEOUT_S, path: str = "/") -> httpx.Response:
+        deadline = time.monotonic() + timeout
+        last_error: Exception | None = None
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"server exited with {self.proc.returncode} before answering\n{self.output()}")
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}{path}", timeout=3, follow_redirects=False)
+            except httpx.HTTPError as exc:
+                last_error = exc
+            time.sleep(0.2)
+        pytest.fail(f"server did not answer {path} within {timeout} s ({last_error!r})\n{self.output()}")
+
+    def stop_and_check(self, sig: int, expect_children: bool = True) -> None:
+        """Send `sig` to the otree process only; it must exit in time and leave no process behind."""
+        self.record_children()
+        if expect_children:
+            assert self.seen, "the server started no child process (expected uvicorn's server processes)"
+        os.kill(self.proc.pid, sig)
+        try:
+            self.proc.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"otree did not exit within {STOP_TIMEOUT_S} s of {signal.Signals(sig).name}\n{self.output()}")
+        # Children notice the end of their parent through a closed pipe: give them a moment.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            survivors = [pid for pid, start in self.seen.items() if is_running(pid, start)]
+            if not survivors:
+                break
+            time.sleep(0.1)
+        described = [f"{pid}: {_cmdline(pid)}" for pid in survivors]
+        assert not survivors, f"processes left running after the server stopped: {described}\n{self.output()}"
+
+    def kill(self) -> None:
+        """Last resort cleanup: kill the process group and every child we saw."""
+        if self.proc.poll() is None:
+            self.record_children()
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        for pid, start in self.seen.items():
+            if is_running(pid, start):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        self.out.close()
+        self.err.close()
+
+
+@pytest.fixture
+def start_server(tmp_path):
+    started: list[Server] = []
+
+    def start(args: list[str], cwd: str, env: dict[str, str] | None = None) -> Server:
+        server = Server(args, cwd, tmp_path, env)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.kill()
+
+
+@pytest.fixture
+def project(tmp_path):
+    return copy_project("basic", tmp_path)
+
+
+def _wait_for(condition, timeout: float, what: str, server: Server):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        if server.proc.poll() is not None:
+            pytest.fail(f"server exited with {server.proc.returncode} while waiting for {what}\n{server.output()}")
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {timeout} s waiting for {what}\n{server.output()}")
+
+
+def _environ(pid: int) -> dict[str, str]:
+    with open(f"/proc/{pid}/environ", "rb") as f:
+        items = f.read().split(b"\0")
+    return dict(item.decode(errors="replace").split("=", 1) for item in items if b"=" in item)
+
+
+# -- devserver ------------------------------------------------------------------------
+
+
+def test_devserver_serves_and_stops_on_sigint(start_server, project):
+    port = free_port()
+    server = start_server(["devserver", str(port)], project)
+    response = server.wait_until_answers(port)
+    assert response.status_code < 500, response.text[:2000]
+    assert f"http://127.0.0.1:{port}/" in server.output()
+    workers = server_workers(server.proc.pid)
+    assert len(workers) == 1
+    assert _environ(workers[0]).get("OTREE_DEVSERVER") == "1"
+    server.stop_and_check(signal.SIGINT)
+
+
+def test_devserver_restarts_when_a_py_file_changes(start_server, project):
+    port = free_port()
+    server = start_server(["devserver", str(port)], project)
+    server.wait_until_answers(port)
+    (old_worker,) = _wait_for(lambda: server_workers(server.proc.pid), 10, "the server process", server)
+    server.record_children()
+
+    app_file = os.path.join(project, "game", "__init__.py")
+    with open(app_file, "a", encoding="utf-8") as f:
+        f.write("\n# edited while the devserver runs\n")
+
+    def restarted():
+        workers = server_workers(server.proc.pid)
+        return workers if workers and old_worker not in workers else None
+
+    _wait_for(restarted, START_TIMEOUT_S, "the server to restart after the edit", server)
+    assert not is_running(old_worker, server.seen[old_worker])
+    response = server.wait_until_answers(port)
+    assert response.status_code < 500, response.text[:2000]
+    server.stop_and_check(signal.SIGINT)
+
+
+def test_devserver_ignores_changes_to_non_python_files_and_virtualenvs(start_server, project):
+    # A virtualenv inside the project folder (pip install while the server runs) and hidden folders.
+    for folder in ("venv/lib/site-packages/pkg", ".hidden", "myenv/lib"):
+        os.makedirs(os.path.join(project, folder))
+    with open(os.path.join(project, "myenv", "pyvenv.cfg"), "w") as f:
+        f.write("home = /usr/bin\n")
+    port = free_port()
+    server = start_server(["devserver", str(port)], project)
+    server.wait_until_answers(port)
+    (worker,) = _wait_for(lambda: server_workers(server.proc.pid), 10, "the server process", server)
+    with open(os.path.join(project, "_static", "notes.txt"), "w", encoding="utf-8") as f:
+        f.write("not code")
+    with open(os.path.join(project, "game", "notes.html"), "w", encoding="utf-8") as f:
+        f.write("a template")
+    for folder in ("venv/lib/site-packages/pkg", ".hidden", "myenv/lib"):
+        with open(os.path.join(project, folder, "module.py"), "w", encoding="utf-8") as f:
+            f.write("x = 1\n")
+    time.sleep(2)  # uvicorn's reloader looks for changes every 0.25 s
+    assert server_workers(server.proc.pid) == [worker]
+    server.stop_and_check(signal.SIGTERM)
+
+
+def test_devserver_with_a_syntax_error_exits_1_without_serving(project, tmp_path):
+    app_file = os.path.join(project, "game", "__init__.py")
+    with open(app_file, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    lines.append("def broken(:")
+    with open(app_file, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "OTREE_DEVSERVER")}
+    result = subprocess.run(
+        [OTREE, "devserver", str(port)], cwd=project, env=env, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert os.path.join("game", "__init__.py") in result.stderr
+    assert f"line {len(lines)}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Open your browser" not in result.stdout
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0, "something listens on the port: uvicorn was started"
+
+
+def test_devserver_port_in_use_is_one_clear_message(project):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "OTREE_DEVSERVER")}
+        result = subprocess.run(
+            [OTREE, "devserver", str(port)], cwd=project, env=env, stdin=subprocess.DEVNULL,
+            capture_output=True, text=True, timeout=30,
+        )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "already in use" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_devserver_rejects_a_bad_port(project):
+    result = subprocess.run(
+        [OTREE, "devserver", "eighty"], cwd=project, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode == 1
+    assert "not a valid port" in result.stderr
+
+
+# -- prodserver -----------------------------------------------------------------------
+
+
+def test_prodserver_with_two_workers_serves_and_stops_on_sigterm(start_server, project):
+    port = free_port()
+    server = start_server(["prodserver", f"127.0.0.1:{port}", "--workers", "2"], project,
+                          env={"REDIS_URL": REDIS_URL})
+    response = server.wait_until_answers(port)
+    assert response.status_code < 500, response.text[:2000]
+    workers = _wait_for(lambda: (w := server_workers(server.proc.pid)) and len(w) == 2 and w, 10,
+                        "two worker processes", server)
+    for pid in workers:
+        assert "OTREE_DEVSERVER" not in _environ(pid)
+    # Several requests: both workers take their share without errors.
+    for _ in range(10):
+        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code < 500
+    server.stop_and_check(signal.SIGTERM)
+
+
+def test_prodserver_with_several_workers_requires_redis(project):
+    """Without a shared channel layer, wake-ups could not reach browsers on another worker."""
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    result = subprocess.run([OTREE, "prodserver", f"127.0.0.1:{free_port()}", "--workers", "2"], cwd=project,
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "needs REDIS_URL" in result.stderr and "Fix:" in result.stderr
+
+
+def test_prodserver_single_worker_uses_port_env_and_stops_on_sigint(start_server, project):
+    port = free_port()
+    server = start_server(["runprodserver"], project, env={"PORT": str(port)})
+    response = server.wait_until_answers(port)
+    assert response.status_code < 500, response.text[:2000]
+    assert "0.0.0.0:%d" % port in server.output()
+    server.stop_and_check(signal.SIGINT, expect_children=False)
+
+
+def test_prodserver2of2_waits_and_stops_on_sigterm(start_server, project):
+    server = start_server(["timeoutworker"], project)
+    _wait_for(lambda: "no longer needed" in server.out_path.read_text(), 15, "the notice", server)
+    os.kill(server.proc.pid, signal.SIGTERM)
+    assert server.proc.wait(timeout=STOP_TIMEOUT_S) == 0
+
+
+# -- open WebSockets and broken edits -------------------------------------------------
+
+
+def _participant_on_its_page(project: str) -> tuple[str, int]:
+    """Create a session with the CLI; return a participant's code and page index."""
+    import sqlite3
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "OTREE_DEVSERVER")}
+    result = subprocess.run(
+        [OTREE, "create_session", "game", "3"], cwd=project, env=env, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    with sqlite3.connect(os.path.join(project, "db.sqlite3")) as conn:
+        code, index = conn.execute("SELECT code, _index_in_pages FROM otree_participant LIMIT 1").fetchone()
+    return code, index or 0
+
+
+@pytest.mark.parametrize("args,sig", [
+    (["devserver"], signal.SIGINT),
+    (["prodserver", "--workers", "2"], signal.SIGTERM),
+], ids=["devserver", "prodserver"])
+def test_server_stops_in_time_with_an_open_websocket(start_server, project, args, sig):
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    code, index = _participant_on_its_page(project)
+    port = free_port()
+    address = str(port) if args[0] == "devserver" else f"127.0.0.1:{port}"
+    env = {"REDIS_URL": REDIS_URL} if "--workers" in args else None
+    server = start_server([args[0], address, *args[1:]], project, env=env)
+    server.wait_until_answers(port)
+    url = f"ws://127.0.0.1:{port}/auto_advance?participant_code={code}&page_index={index}"
+    with connect(url, open_timeout=10, close_timeout=2) as ws:
+        with pytest.raises(TimeoutError):
+            ws.recv(timeout=1)  # on its page: nothing to say, the socket stays open
+        started = time.monotonic()
+        server.stop_and_check(sig)
+        assert time.monotonic() - started < STOP_TIMEOUT_S
+        with pytest.raises(ConnectionClosed):
+            ws.recv(timeout=5)
+
+
+def test_devserver_shows_a_broken_edit_and_recovers(start_server, project):
+    port = free_port()
+    server = start_server(["devserver", str(port)], project)
+    server.wait_until_answers(port)
+    app_file = os.path.join(project, "game", "__init__.py")
+    with open(app_file, encoding="utf-8") as f:
+        original = f.read()
+    broken_line = len(original.splitlines()) + 1
+    with open(app_file, "w", encoding="utf-8") as f:
+        f.write(original.rstrip("\n") + "\ndef broken(:\n")
+
+    def shows_error():
+        try:
+            response = httpx.get(f"http://127.0.0.1:{port}/", timeout=3)
+        except httpx.HTTPError:
+            return None
+        return response if response.status_code == 500 else None
+
+    response = _wait_for(shows_error, START_TIMEOUT_S, "the error page", server)
+    assert f"line {broken_line}" in response.text
+    assert os.path.join("game", "__init__.py") in response.text
+    assert f"line {broken_line}" in server.output()
+
+    with open(app_file, "w", encoding="utf-8") as f:
+        f.write(original + "\n")
+
+    def serves_again():
+        try:
+            response = httpx.get(f"http://127.0.0.1:{port}/", timeout=3)
+        except httpx.HTTPError:
+            return None
+        return response if response.status_code < 500 else None
+
+    _wait_for(serves_again, START_TIMEOUT_S, "the server to recover after the fix", server)
+    server.stop_and_check(signal.SIGINT)
