@@ -8,9 +8,10 @@ import time
 from typing import Any
 
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, MetaData, PickleType, String, Text, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, validates
 
 from otree.conf import settings
+from otree.currency import Currency
 
 from . import mutable
 from .types import CurrencyType
@@ -131,7 +132,7 @@ class Participant(GuardedAttributes, CoreBase):
     code: Mapped[str] = mapped_column(String(16), unique=True, index=True, default=random_code)
     label: Mapped[str | None] = mapped_column(Text, nullable=True)
     vars: Mapped[dict] = mapped_column(PickleType, default=dict)
-    payoff: Mapped[Any] = mapped_column(CurrencyType(), default=0)
+    payoff: Mapped[Any] = mapped_column(CurrencyType(), default=lambda: Currency(0))
     status: Mapped[str | None] = mapped_column(Text, default="")
     visited: Mapped[bool] = mapped_column(Boolean, default=False)
     time_started_utc: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -151,6 +152,11 @@ class Participant(GuardedAttributes, CoreBase):
 
     def __repr__(self) -> str:
         return f"<Participant {self.code}>"
+
+    @validates("payoff")
+    def _payoff_as_currency(self, _key: str, value: Any) -> Any:
+        # Currency at once, not only after a reload (payoff_in_real_world_currency needs it).
+        return None if value is None else Currency(value)
 
     @property
     def session(self) -> Session:

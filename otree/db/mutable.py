@@ -3,6 +3,12 @@
 SQLAlchemy sees assignments but not in-place mutation. For every mapped class that has
 mutable columns we keep a serialized snapshot of each such value as it was loaded, and
 just before commit we compare: what differs is flagged as modified and so written.
+
+The Session's identity map holds unmodified objects only weakly, and an object edited
+in place looks unmodified to SQLAlchemy: without a strong reference it could be garbage
+collected before commit, and its edit silently lost (`player.in_round(1).participant.vars
+['x'] = 1`). So each unit of work also keeps a strong reference to every persistent
+object of a tracked class until it ends.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 SNAPSHOT = "_otree_snapshot"
+STRONG_REFS = "otree_strong_refs"
 
 
 def _dump(value) -> bytes | None:
@@ -24,16 +31,55 @@ def _dump(value) -> bytes | None:
         return None
 
 
+def _snapshot(target, _context=None, attrs=None) -> None:
+    """Record the values as in the database: all of them, or (on a refresh) only those refreshed.
+
+    A query may fill in attributes of an object already in the unit of work (a joined load
+    of a row whose other columns were not loaded yet); only those are new from the database.
+    Re-snapshotting the rest would make an unsaved in-place edit look unchanged.
+    """
+    keys = getattr(type(target), "_otree_mutable_keys", ())
+    state = target.__dict__
+    if attrs is None:
+        state[SNAPSHOT] = {k: _dump(state[k]) for k in keys if k in state}
+        return
+    snap = state.setdefault(SNAPSHOT, {})
+    for k in keys:
+        if k in attrs and k in state:
+            snap[k] = _dump(state[k])
+
+
 def track(cls: type, keys: list[str]) -> None:
     """Snapshot the attributes `keys` of `cls` whenever a row is loaded or refreshed."""
     cls._otree_mutable_keys = tuple(keys)
+    event.listen(cls, "load", _snapshot, propagate=True)
+    event.listen(cls, "refresh", _snapshot, propagate=True)
+    event.listen(cls, "refresh_flush", _snapshot, propagate=True)
 
-    def snapshot(target, *_args):
-        target.__dict__[SNAPSHOT] = {k: _dump(target.__dict__[k]) for k in keys if k in target.__dict__}
 
-    event.listen(cls, "load", snapshot, propagate=True)
-    event.listen(cls, "refresh", snapshot, propagate=True)
-    event.listen(cls, "refresh_flush", snapshot, propagate=True)
+@event.listens_for(Session, "loaded_as_persistent")
+@event.listens_for(Session, "pending_to_persistent")
+@event.listens_for(Session, "detached_to_persistent")
+@event.listens_for(Session, "deleted_to_persistent")
+def _hold(session: Session, obj) -> None:
+    if getattr(type(obj), "_otree_mutable_keys", None):
+        session.info.setdefault(STRONG_REFS, {})[id(obj)] = obj
+
+
+@event.listens_for(Session, "pending_to_persistent")
+def _snapshot_inserted(session: Session, obj) -> None:
+    # What the INSERT just wrote is the baseline for later in-place edits.
+    if getattr(type(obj), "_otree_mutable_keys", None):
+        _snapshot(obj)
+
+
+@event.listens_for(Session, "persistent_to_detached")
+@event.listens_for(Session, "persistent_to_deleted")
+@event.listens_for(Session, "persistent_to_transient")
+def _release(session: Session, obj) -> None:
+    refs = session.info.get(STRONG_REFS)
+    if refs:
+        refs.pop(id(obj), None)
 
 
 @event.listens_for(Session, "before_commit")
