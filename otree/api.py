@@ -5,6 +5,7 @@ from otree.constants import BaseConstants
 from otree.currency import Currency, DecimalUnit, RealWorldCurrency, c, cu, currency_range
 from otree.db.models import BaseGroup, BasePlayer, BaseSubsession, ExtraModel
 from otree.pages import Page, WaitPage
+from otree.bots import Bot, Submission, SubmissionMustFail, expect
 from otree.utils import read_csv, safe_json, url_of_static_file
 
 fields = models
@@ -12,14 +13,5 @@ fields = models
 __all__ = [
     "BaseConstants", "BaseSubsession", "BaseGroup", "BasePlayer", "ExtraModel", "Page", "WaitPage",
     "models", "fields", "widgets", "Currency", "cu", "c", "RealWorldCurrency", "currency_range", "DecimalUnit",
-    "read_csv", "safe_json", "url_of_static_file",
+    "read_csv", "safe_json", "url_of_static_file", "Bot", "Submission", "SubmissionMustFail", "expect",
 ]
-
-
-def __getattr__(name: str):
-    # The bot API lives in otree.bots, built on the web layer; import it only when asked for.
-    if name in ("Bot", "Submission", "SubmissionMustFail", "expect"):
-        from otree import bots
-
-        return getattr(bots, name)
-    raise AttributeError(f"module 'otree.api' has no attribute {name!r}")

@@ -121,18 +121,20 @@ async def page(request: Request) -> Response:
     params = request.path_params
     data = await request.form() if request.method == "POST" else None
     return await run_in_threadpool(
-        _retrying, _page, params["participant_code"], params["page_name"], params["page_index"], data
+        _retrying, _page, params["participant_code"], params["name_in_url"], params["page_name"],
+        params["page_index"], data,
     )
 
 
-def _page(code: str, page_name: str, index: int, data) -> Response:
+def _page(code: str, name_in_url: str, page_name: str, index: int, data) -> Response:
     posting = data is not None
     with unit_of_work():
         participant = _participant(code, lock=posting)
         if participant is None:
             return _not_found("This participant link is not valid.")
         slot = pages.slot_of(participant)
-        if slot is None or slot.index != index or slot.name != page_name or participant._index_in_pages < 1:
+        if (slot is None or slot.index != index or slot.name != page_name or slot.app.name_in_url != name_in_url
+                or participant._index_in_pages < 1):
             # A stale, forged or replayed URL (back button, double submit): never applied twice.
             return RedirectResponse(pages.current_url(participant), status_code=REDIRECT)
         if slot.is_wait_page:
@@ -165,7 +167,13 @@ def _submit(page: Page, data):
             error = call_hook(page, "error_message", dict(form.cleaned_data), default=None)
             _apply_error_message(form, error)
         if form.has_errors():
-            return render_page(page, form=form, headers={"oTree-Redisplay-With-Errors": "1"})
+            headers = {"oTree-Redisplay-With-Errors": "1"}
+            if participant._is_bot:
+                headers["oTree-Bot-Error-Fields"] = ",".join(form.errors)
+            return render_page(page, form=form, headers=headers)
+        if participant._is_bot and data.get("must_fail"):
+            # A bot's SubmissionMustFail passed validation: report it and apply nothing.
+            return render_page(page, form=form, headers={"oTree-Bot-Must-Fail-Passed": "1"})
     form.save()
     page.timeout_happened = timeout_happened
     call_hook(page, "before_next_page", timeout_happened, default=None, self_args=())
@@ -270,8 +278,9 @@ def _to_current(code: str) -> Response:
 
 
 async def trailing_slash(request: Request) -> Response:
+    # 307 like Starlette's own slash redirect (which oTree relies on): a POST stays a POST.
     url = request.url
-    return RedirectResponse(str(url.replace(path=url.path.rstrip("/"))), status_code=REDIRECT)
+    return RedirectResponse(str(url.replace(path=url.path.rstrip("/"))), status_code=307)
 
 
 async def not_found(request: Request, exc) -> Response:
