@@ -79,9 +79,12 @@ def startproject(args) -> int:
     if not name.isidentifier():
         print(f"{name!r} is not a valid project name: use letters, digits and underscores.", file=sys.stderr)
         return 1
-    template = os.path.join(PACKAGE_DIR, "project_template")
+    samples = not args.noinput and ask_yes_no("Include sample games?")
+    # The sample project is self-contained (settings, apps with bots, rooms); works offline.
+    template = os.path.join(PACKAGE_DIR, "sample_project" if samples else "project_template")
     _copy_template(template, name, {"{{ secret_key }}": str(secrets.randbelow(9 * 10**12) + 10**12)})
-    print(f"Created project folder {name}/.\nNext: cd {name} && otree devserver")
+    print(f"Created project folder {name}/" + (" with sample games" if samples else "") + ".")
+    print(f"Next: cd {name} && otree devserver" + ("   (and `otree test` runs every game's bots)" if samples else ""))
     return 0
 
 
@@ -186,6 +189,8 @@ def _copy_template(source: str, target: str, replacements: dict[str, str]) -> No
         destination = os.path.normpath(os.path.join(target, relative))
         os.makedirs(destination, exist_ok=True)
         for filename in files:
+            if filename.startswith("db.sqlite3") or filename.endswith(".pyc"):
+                continue  # never copy someone's data (the sample project is also the repo's demo)
             src = os.path.join(folder, filename)
             name = filename[:-4] if filename.endswith("-tpl") else filename
             dst = os.path.join(destination, "." + name if name == "gitignore" else name)

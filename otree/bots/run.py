@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TextIO
 
@@ -31,16 +32,19 @@ def run_bots(config_name: str | None = None, num_participants: int | None = None
     total_submissions = 0
     for name in names:
         config = project.session_configs[name]
-        n = num_participants or config["num_demo_participants"]
+        n = num_participants if num_participants is not None else config["num_demo_participants"]
         try:
             bot_classes = {a: load_bot_class(project.apps[a]) for a in config["app_sequence"]}
         except (BotError, OtreeError) as exc:
             print(f"Bots failed for session config {name!r}:\n{exc}", file=out)
             return False
+        except Exception as exc:  # tests.py itself fails to import
+            _report(out, name, exc, show_traceback=True)
+            return False
         num_cases = max([len(getattr(b, "cases", []) or []) for b in bot_classes.values()] + [1])
         for case_index in range(num_cases):
             label = f"{name}" + (f", case {case_index + 1} of {num_cases}" if num_cases > 1 else "")
-            print(f"Running bots: {label}, {n} participants ...", file=out, flush=True)
+            print(f"Running bots: {label}, {n} participant{'' if n == 1 else 's'} ...", file=out, flush=True)
             try:
                 session_bots = SessionBots(project, app, name, n, case_index, bot_classes, log)
                 total_submissions += session_bots.play()
@@ -71,5 +75,8 @@ def _report(out: TextIO, label: str, exc: BaseException, show_traceback: bool = 
     where = bot_failure_location(exc)
     if where:
         print(f"Bot code:\n{where}", file=out)
-    if show_traceback and not where:
+    frames = traceback.extract_tb(exc.__traceback__)
+    raised_in_bot = bool(frames) and os.path.basename(frames[-1].filename) == "tests.py"
+    if show_traceback and not raised_in_bot:
+        # an error in app code (also when the bot called it): the whole traceback shows where
         print("".join(traceback.format_exception(exc)), file=out)

@@ -8,6 +8,7 @@ either submits what its bot yields for the page it is on, or, on a wait page, re
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import traceback
 from dataclasses import dataclass, field
@@ -70,6 +71,22 @@ def _post_data(submission: Submission, admin_secret_code: str) -> dict[str, str 
     return data
 
 
+_FINISHED = object()
+
+
+def _resume(generator):
+    """Run the bot's code up to its next yield; _FINISHED if it returned.
+
+    StopIteration is caught inside the unit of work: the code after a bot's last yield
+    (e.g. setting participant.vars) must be committed, not rolled back.
+    """
+    with unit_of_work():
+        try:
+            return next(generator)
+        except StopIteration:
+            return _FINISHED
+
+
 @dataclass
 class ParticipantBot:
     """One participant: where it is, and a bot generator per (app, round)."""
@@ -84,6 +101,7 @@ class ParticipantBot:
     done: bool = False
     submissions: int = 0
     generators: dict = field(default_factory=dict)
+    finished: set = field(default_factory=set)  # keys of generators that have returned
 
     @property
     def client(self) -> TestClient:
@@ -115,12 +133,19 @@ class ParticipantBot:
     def generator(self, slot: pages.Slot):
         key = (slot.app.name, slot.round_number)
         if key not in self.generators:
+            # Like oTree: the bot of the previous round runs to its end (the code after its last
+            # yield) before the bot of the next round starts.
+            self.check_finished()
             bot_class = self.runner.bot_classes[slot.app.name]
             cases = self.runner.cases_of(slot.app.name)
             case = cases[self.runner.case_index % len(cases)] if cases else None
             bot = bot_class(participant_id=self.participant_id, app=slot.app, round_number=slot.round_number,
                             case=case, html=self.html)
-            self.generators[key] = (bot, bot.play_round())
+            # A play_round without yield (e.g. only expect(...) on a final page) runs at once,
+            # so it is called inside a unit of work and counts as a bot with nothing to submit.
+            with unit_of_work():
+                played = bot.play_round()
+            self.generators[key] = (bot, played if inspect.isgenerator(played) else iter(()))
         return self.generators[key]
 
     def turn(self) -> bool:
@@ -138,15 +163,17 @@ class ParticipantBot:
         if live.has_live_method(slot.page_class) and not self.runner.simulate_live(self, slot):
             return False
         bot.html = self.html
-        try:
-            with unit_of_work():
-                item = next(generator)
-        except StopIteration:
+        item = _resume(generator)
+        if item is _FINISHED and slot.index == len(pages.page_sequence(self.runner.app_sequence)):
+            # As in oTree, a bot may stop on the session's last page (often one without a Next button).
+            self.done = True
+            return True
+        if item is _FINISHED:
             raise BotError(
                 f"The bot of participant {self.id_in_session} in app {slot.app.name!r}, round "
                 f"{slot.round_number}, has no more pages to submit, but the participant is on page "
                 f"{slot.name} (index {slot.index}). Add `yield {slot.name}` (or the right data) to play_round."
-            ) from None
+            )
         submission = normalize(item)
         self.submit(slot, submission)
         return True
@@ -169,7 +196,15 @@ class ParticipantBot:
             check_html(self.html, list(submission.post_data), page=name)
         data = _post_data(submission, self.runner.admin_secret_code)
         label = "SubmissionMustFail" if submission.must_fail else "Submit"
-        self.runner.log(f"{label} {self.url}, {submission.post_data}")
+        # oTree's log line: Submit /p/<code>/<app>/<Page>/<index>, {data}[, SubmissionMustFail]
+        line = f"Submit {self.url}"
+        if submission.post_data:
+            line += f", {submission.post_data}"
+        if submission.must_fail:
+            line += ", SubmissionMustFail"
+        if submission.timeout_happened:
+            line += ", timeout_happened"
+        self.runner.log(line)
         response = self.client.post(self.url, data=data, follow_redirects=False)
         self.submissions += 1
         if response.status_code >= 500:
@@ -205,12 +240,14 @@ class ParticipantBot:
                 )
 
     def check_finished(self) -> None:
-        """Every bot must have used all of its submissions by the end."""
-        for (app_name, round_number), (_bot, generator) in self.generators.items():
-            try:
-                with unit_of_work():
-                    item = next(generator)
-            except StopIteration:
+        """Run the bots of the rounds played so far to their end; none may want to submit more pages."""
+        for (app_name, round_number), (bot, generator) in self.generators.items():
+            if (app_name, round_number) in self.finished:
+                continue
+            bot.html = self.html
+            item = _resume(generator)
+            if item is _FINISHED:
+                self.finished.add((app_name, round_number))
                 continue
             raise BotError(
                 f"The bot of participant {self.id_in_session} in app {app_name!r}, round {round_number}, "
@@ -236,6 +273,7 @@ class SessionBots:
             for participant in session.get_participants():
                 participant._is_bot = True
             self.session_code = session.code
+            self.app_sequence = list(session.config["app_sequence"])
             self.admin_secret_code = session._admin_secret_code
             self.participants = [
                 ParticipantBot(self, p.id, p.code, p.id_in_session) for p in session.get_participants()
@@ -257,9 +295,11 @@ class SessionBots:
             if key in self._live_done:
                 return True
             members = player.group.get_players()
-            positions = {p.participant._index_in_pages for p in members}
-            if positions != {slot.index}:
-                return False  # wait until the whole group is on the live page
+            positions = [p.participant._index_in_pages for p in members]
+            if any(position < slot.index for position in positions):
+                # wait until the whole group has reached the live page (members it is not displayed
+                # to skip it: they are already past it)
+                return False
             self._live_done.add(key)
             by_id = {p.id_in_group: p for p in members}
 

@@ -8,8 +8,10 @@ the wrong type raises TypeError.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -23,6 +25,20 @@ _THIS_DIR = os.path.dirname(os.path.abspath(__file__))
 
 # Django-era keyword arguments that old apps still pass; they have no effect here.
 _IGNORED_KWARGS = {"null", "db_index", "unique", "editable"}
+
+
+# Set while code runs that oTree lets read empty fields (custom_export): None instead of TypeError.
+_lenient_reads: ContextVar[bool] = ContextVar("otree_lenient_null_reads", default=False)
+
+
+@contextlib.contextmanager
+def lenient_null_reads():
+    """Within this block, reading a field that is None returns None (as oTree's custom exports do)."""
+    token = _lenient_reads.set(True)
+    try:
+        yield
+    finally:
+        _lenient_reads.reset(token)
 
 
 def value_key(name: str) -> str:
@@ -159,7 +175,7 @@ class Field:
             # once the class is mapped, and the field itself before that.
             return getattr(objtype, value_key(self.name), self)
         value = getattr(obj, value_key(self.name))
-        if value is None and getattr(type(obj), "_otree_strict_none", False):
+        if value is None and getattr(type(obj), "_otree_strict_none", False) and not _lenient_reads.get():
             raise TypeError(
                 f"{type(obj).__name__.lower()}.{self.name} is None. Reading a field that has no value "
                 f"is an error in oTree; use {type(obj).__name__.lower()}.field_maybe_none('{self.name}') "

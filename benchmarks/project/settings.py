@@ -1,0 +1,8 @@
+# The project the load benchmarks run (see ../README.md). Same shape as oTree's figures in
+# ../../../shared/bench/README.md: a 3-player public goods game and a 3-round guessing game.
+SESSION_CONFIGS = [
+    dict(name='public_goods_simple', app_sequence=['public_goods_simple'], num_demo_participants=3),
+    dict(name='guess_two_thirds', app_sequence=['guess_two_thirds'], num_demo_participants=3),
+]
+SESSION_CONFIG_DEFAULTS = dict(real_world_currency_per_point=1.00, participation_fee=0.00, doc="")
+SECRET_KEY = 'benchmarks'
