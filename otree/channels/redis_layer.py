@@ -8,6 +8,7 @@ group_send publishes, so a wait page completed on one worker wakes browsers on a
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import secrets
@@ -17,12 +18,19 @@ from typing import Any
 from .layer import BaseChannelLayer
 
 logger = logging.getLogger("otree.channels")
-PREFIX = "otree:group:"
+def namespace() -> str:
+    """Group names are made of database ids, so two projects (or test databases) sharing one
+    Redis must not hear each other: the namespace is derived from the database URL."""
+    from otree.conf import settings
+
+    digest = hashlib.sha1(str(settings.DATABASE_URL).encode()).hexdigest()[:12]
+    return f"otree:{digest}:group:"
 
 
 class RedisChannelLayer(BaseChannelLayer):
     def __init__(self, url: str) -> None:
         self.url = url
+        self.prefix = namespace()
         self._queues: dict[str, asyncio.Queue] = {}
         self._groups: dict[str, set[str]] = defaultdict(set)
         self._redis = None
@@ -41,7 +49,7 @@ class RedisChannelLayer(BaseChannelLayer):
             client = redis.from_url(self.url)
             self._pubsub = client.pubsub(ignore_subscribe_messages=True)
             # A subscription is needed before the reader can listen; this one is never published to.
-            await self._pubsub.subscribe(PREFIX + "__keepalive__")
+            await self._pubsub.subscribe(self.prefix + "__keepalive__")
             self._reader = asyncio.create_task(self._read())
             self._redis = client
 
@@ -57,7 +65,7 @@ class RedisChannelLayer(BaseChannelLayer):
                 continue
             if message is None:
                 continue
-            group = message["channel"].decode()[len(PREFIX):]
+            group = message["channel"].decode()[len(self.prefix):]
             payload = json.loads(message["data"])
             for channel in list(self._groups.get(group, ())):
                 queue = self._queues.get(channel)
@@ -77,7 +85,7 @@ class RedisChannelLayer(BaseChannelLayer):
         first = not self._groups[group]
         self._groups[group].add(channel)
         if first:
-            await self._pubsub.subscribe(PREFIX + group)
+            await self._pubsub.subscribe(self.prefix + group)
 
     async def group_discard(self, group: str, channel: str) -> None:
         members = self._groups.get(group)
@@ -87,13 +95,13 @@ class RedisChannelLayer(BaseChannelLayer):
         if not members:
             del self._groups[group]
             if self._pubsub is not None:
-                await self._pubsub.unsubscribe(PREFIX + group)
+                await self._pubsub.unsubscribe(self.prefix + group)
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:
         from otree.currency import json_default
 
         await self._connect()
-        await self._redis.publish(PREFIX + group, json.dumps(message, default=json_default))
+        await self._redis.publish(self.prefix + group, json.dumps(message, default=json_default))
 
     async def close_channel(self, channel: str) -> None:
         self._queues.pop(channel, None)

@@ -7,6 +7,7 @@ import os
 import time
 from typing import Any
 
+from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from otree.conf import settings
@@ -69,6 +70,13 @@ def page_context(page: BasePage, form=None) -> dict[str, Any]:
     if not isinstance(extra, dict):
         raise TypeError(f"{type(page).__name__}.vars_for_template must return a dict, not {type(extra).__name__}")
     context.update(extra)
+    if settings.DEBUG:
+        context["debug_info"] = dict(
+            basic=[("Participant", page.participant.code), ("ID in session", page.participant.id_in_session),
+                   ("App", app.name), ("Round", page.round_number), ("Page", type(page).__name__),
+                   ("ID in group", player.id_in_group), ("Group", player.group.id_in_subsession)],
+            vars_for_template=sorted(extra.items(), key=lambda item: str(item[0])),
+        )
     return context
 
 
@@ -96,7 +104,9 @@ def build_form(page: BasePage, data=None):
     if not model or not fields:
         return None if data is None else Form(page.player, [], page._app, data)
     instance = page.player if model == "player" else page.group
-    return Form(instance, fields, page._app, data)
+    # Self-format apps may define <field>_min/_max/_choices/_error_message on the page too
+    # (oTree looks on the page first, then on the model); no-self pages never had them.
+    return Form(instance, fields, page._app, data, page=None if page._app.is_noself else page)
 
 
 def render_page(page: BasePage, form=None, status: int = 200, headers: dict | None = None) -> HTMLResponse:
@@ -119,6 +129,8 @@ def render_wait_page(page: WaitPage) -> HTMLResponse:
         getattr(type(page), "title_text", None)) else type(page).title_text)
     context.setdefault("body_text", type(page).body_text)
     context["wait_page_socket_url"] = socket_url(page)
+    # As a JS string literal for makeReconnectingWebSocket("..."): our own URL of ids and app names.
+    context["wait_page_socket_js"] = Markup(json.dumps(context["wait_page_socket_url"]).replace("</", "<\\/"))
     engine = get_engine()
     template = page.template_name
     if not template:

@@ -20,7 +20,11 @@ def create(project_path: str, db_url: str, config: str, n: int) -> list[str]:
 
 
 def socket_url(html: str, element_id: str) -> str:
+    """The page's socket: `data-socket-url` of an element, or (wait pages, as in oTree) the
+    argument of makeReconnectingWebSocket("...") in the page."""
     match = re.search(rf'id="{element_id}" data-socket-url="([^"]+)"', html)
+    if match is None and element_id == "otree-wait-page":
+        match = re.search(r'makeReconnectingWebSocket\("([^"]+)"\)', html)
     assert match, f"no {element_id} socket in page"
     return match.group(1).replace("&amp;", "&")
 

@@ -39,6 +39,9 @@
   }
 
   function start() {
+    if (otree.waitPageSocket) {
+      return;  // started by the page itself: otree.startWaitPage(makeReconnectingWebSocket(url))
+    }
     var path = otree.socketUrlOf('otree-wait-page');
     if (!path) {
       armFallback();
@@ -51,6 +54,12 @@
       armFallback();
       return;
     }
+    listen(socket);
+  }
+
+  // Wait pages call otree.startWaitPage(makeReconnectingWebSocket("/wait_page?...")), oTree's
+  // way of naming the wait page socket in the page (tools that drive oTree pages look for it).
+  function listen(socket) {
     otree.waitPageSocket = socket;
 
     function sendVisibility() {
@@ -82,6 +91,12 @@
     // Until the first connection opens, the fallback stands by.
     armFallback();
   }
+
+  otree.startWaitPage = function (socket) {
+    if (!otree.waitPageSocket) {
+      listen(socket);
+    }
+  };
 
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', start);
