@@ -157,6 +157,11 @@ def create_session_command(args) -> int:
     with unit_of_work():
         session = create_session(args.session_config_name, args.num_participants, room_name=args.room_name)
         code = session.code
+    if args.room_name is not None:
+        from otree import rooms
+
+        # The room now points at this session; participants waiting there notice it within seconds.
+        rooms.notify_session_created(args.room_name)
     print(f"Created session with code {code}")
     return 0
 

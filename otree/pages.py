@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 
@@ -127,17 +126,24 @@ class Slot:
 
 
 def page_sequence(app_sequence) -> list[Slot]:
-    """Every page of a session in order (cached: it only depends on the immutable project)."""
-    from otree.project import get_project
+    """Every page of a session in order (cached on the project: it only depends on the immutable project).
 
-    return _sequence(id(get_project()), tuple(app_sequence))
-
-
-@lru_cache(maxsize=256)
-def _sequence(project_id: int, app_sequence: tuple[str, ...]) -> list[Slot]:
+    The cache lives on the Project object itself, not in a global keyed by id(project): a
+    project loaded later (tests, `otree` reloading) can get the id of a freed one, and would
+    then be handed the old project's slots, whose models are no longer mapped.
+    """
     from otree.project import get_project
 
     project = get_project()
+    key = tuple(app_sequence)
+    cache = project.__dict__.setdefault("_page_sequences", {})
+    slots = cache.get(key)
+    if slots is None:
+        slots = cache[key] = _sequence(project, key)
+    return slots
+
+
+def _sequence(project, app_sequence: tuple[str, ...]) -> list[Slot]:
     slots: list[Slot] = []
     for app_name in app_sequence:
         app = project.apps[app_name]
@@ -199,6 +205,7 @@ def start(participant, label: str | None = None) -> list[Slot]:
     participant.visited = True
     participant.time_started_utc = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
     participant._index_in_pages = 1
+    participant._last_request_timestamp = time.time()
     return settle(participant)
 
 
@@ -210,7 +217,11 @@ def settle(participant) -> list[Slot]:
     """Skip forward over pages whose is_displayed is false; returns the wait pages skipped.
 
     Stops on the first page to show (including wait pages) or past the last page.
+    Every caller has just moved the participant, so the session monitor hears of it (after commit).
     """
+    from otree.monitor import participant_moved
+
+    participant_moved(participant)
     skipped_waits: list[Slot] = []
     while True:
         slot = slot_of(participant)

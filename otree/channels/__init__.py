@@ -47,7 +47,13 @@ async def reset_channel_layer() -> None:
 def group_send_sync(group: str, message: dict[str, Any]) -> None:
     """group_send from synchronous code (app code and units of work run in threads)."""
     if _loop is None or _loop.is_closed():
-        # No server running (CLI, bots without sockets): nobody can be listening.
+        # No server in this process (a CLI command): with Redis, servers elsewhere still hear it.
+        from otree.conf import settings
+
+        if settings.get("REDIS_URL"):
+            from .redis_layer import publish_sync
+
+            publish_sync(settings.REDIS_URL, group, message)
         return
     layer = get_channel_layer()
     try:

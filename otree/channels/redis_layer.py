@@ -116,3 +116,16 @@ class RedisChannelLayer(BaseChannelLayer):
         if self._redis is not None:
             await self._redis.aclose()
         self._redis = self._pubsub = self._reader = None
+
+
+def publish_sync(url: str, group: str, message: dict[str, Any]) -> None:
+    """group_send from a process without an event loop (e.g. `otree create_session --room`)."""
+    import redis
+
+    from otree.currency import json_default
+
+    client = redis.Redis.from_url(url)
+    try:
+        client.publish(namespace() + group, json.dumps(message, default=json_default))
+    finally:
+        client.close()

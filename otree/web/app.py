@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
@@ -14,8 +18,10 @@ from otree import channels
 from otree.conf import settings
 from otree.project import Project
 
-from . import demo, participant, sockets
+from . import admin, auth, demo, export_views, monitor, participant, rest, rooms, sockets
 from .rendering import PACKAGE_DIR, build_engine
+
+logger = logging.getLogger("otree.web")
 
 
 def participant_routes() -> list:
@@ -70,8 +76,33 @@ async def lifespan(app):
 def create_app(project: Project) -> Starlette:
     build_engine(project)
     routes = participant_routes() + demo_routes() + websocket_routes()
+    routes += [
+        Route("/login", auth.login, methods=["GET", "POST"]),
+        Route("/logout", auth.logout),
+    ]
+    for module in (rest, admin, monitor, rooms, export_views):
+        routes += module.routes()
+    for module in (admin, monitor, rooms, export_views):
+        routes += module.websocket_routes()
     routes.append(Mount("/static", app=static_files(project), name="static"))
-    return Starlette(debug=settings.DEBUG, routes=routes, lifespan=lifespan)
+    middleware = [
+        # The signed cookie `session` holds the admin login and CSRF token (14 days, as in oTree).
+        Middleware(SessionMiddleware, secret_key=auth.secret() or "otree-asgi", session_cookie="session",
+                   max_age=14 * 24 * 3600, same_site="lax"),
+    ]
+    return Starlette(debug=settings.DEBUG, routes=routes, middleware=middleware, lifespan=lifespan,
+                     exception_handlers={500: server_error})
+
+
+async def server_error(request, exc) -> HTMLResponse:
+    """Production: a plain error page, never a traceback (DEBUG shows Starlette's debug page instead)."""
+    logger.error("Error while serving %s", request.url.path, exc_info=exc)
+    return HTMLResponse(
+        "<!doctype html><title>Application error</title><h1>Application error (500)</h1>"
+        "<p>Something went wrong on the server. Please try again in a moment; if the problem persists, "
+        "tell the person running this study.</p>",
+        status_code=500,
+    )
 
 
 __all__ = ["create_app", "PACKAGE_DIR"]

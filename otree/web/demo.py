@@ -1,76 +1,75 @@
-"""The demo page: list session configs, create a demo session, show one start link per participant."""
+"""The demo page (reference §8.6): the session configs, and creating a demo session with progress.
+
+/demo/<config> shows the creation steps it receives over WS /create_demo_session
+(otree.web.admin.creating); without JavaScript its form POSTs to the same URL instead.
+Under OTREE_AUTH_LEVEL=DEMO these pages are open; under STUDY they need login.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from otree.conf import settings
-from otree.db.core import Session
-from otree.db.uow import unit_of_work
 from otree.errors import SessionCreationError
 from otree.project import get_project
-from otree.session import create_session
 
-from .rendering import render
+from . import auth
+from .admin.common import not_found, render_admin
+from .admin.creating import CreationFailed, create, demo_request
+from .admin.session_pages import session_start_links
+
+__all__ = ["home", "demo_index", "create_demo_session", "create_demo_session_post", "session_start_links"]
 
 
 async def home(request: Request) -> Response:
     return RedirectResponse("/demo", status_code=307)
 
 
-async def demo_index(request: Request) -> Response:
-    project = get_project()
-    configs = [
+def _configs() -> list[dict]:
+    return [
         dict(name=c["name"], display_name=c.get("display_name") or c["name"],
-             num_demo_participants=c["num_demo_participants"], doc=c.get("doc", ""))
-        for c in project.session_configs.values()
+             num_demo_participants=c["num_demo_participants"], doc=c.get("doc") or "")
+        for c in get_project().session_configs.values()
     ]
-    return render("otree/DemoIndex.html", dict(
-        configs=configs, intro_html=settings.DEMO_PAGE_INTRO_HTML, title=settings.DEMO_PAGE_TITLE))
 
 
+@auth.admin_view(auth.OPEN_UNDER_DEMO)
+async def demo_index(request: Request) -> Response:
+    return render_admin(request, "otree/admin/DemoIndex.html", configs=_configs(),
+                        intro_html=settings.DEMO_PAGE_INTRO_HTML or "", title=settings.DEMO_PAGE_TITLE or "Demo")
+
+
+def _config_or_none(name: str) -> dict | None:
+    return get_project().session_configs.get(name)
+
+
+@auth.admin_view(auth.OPEN_UNDER_DEMO)
 async def create_demo_session(request: Request) -> Response:
     name = request.path_params["config_name"]
-    project = get_project()
-    if name not in project.session_configs:
-        return render("otree/DemoIndex.html", dict(configs=[], intro_html="", title="Demo",
-                                                   error=f"No session config named {name!r}"), status=404)
-    config = project.session_configs[name]
+    config = _config_or_none(name)
+    if config is None:
+        return not_found(request, f"There is no session config named {name!r}.")
+    return render_admin(request, "otree/admin/CreateDemoSession.html", config_name=name,
+                        display_name=config.get("display_name") or name,
+                        num_participants=config["num_demo_participants"], error=None, traceback=None)
 
-    def create() -> str:
-        with unit_of_work():
-            return create_session(name, config["num_demo_participants"], is_demo=True).code
 
+@auth.admin_view(auth.OPEN_UNDER_DEMO)
+async def create_demo_session_post(request: Request) -> Response:
+    """The demo page's form without JavaScript: create at once, then go to the links."""
+    name = request.path_params["config_name"]
+    config = _config_or_none(name)
+    if config is None:
+        return not_found(request, f"There is no session config named {name!r}.")
+    context = dict(config_name=name, display_name=config.get("display_name") or name,
+                   num_participants=config["num_demo_participants"], error=None, traceback=None)
     try:
-        code = await run_in_threadpool(create)
+        url = await run_in_threadpool(create, demo_request(name), is_demo=True)
     except SessionCreationError as exc:
-        return render("otree/DemoIndex.html", dict(configs=[], intro_html="", title="Demo", error=str(exc)),
-                      status=400)
-    return RedirectResponse(f"/SessionStartLinks/{code}", status_code=302)
-
-
-async def session_start_links(request: Request) -> Response:
-    code = request.path_params["code"]
-
-    def load():
-        with unit_of_work(readonly=True) as db:
-            session = db.scalars(select(Session).filter_by(code=code)).one_or_none()
-            if session is None:
-                return None
-            base = str(request.base_url).rstrip("/")
-            return dict(
-                session_code=session.code,
-                config_name=session.config.get("display_name") or session.config_name,
-                is_demo=session.is_demo,
-                session_wide_url=f"{base}/join/{session._anonymous_code}",
-                participant_urls=[f"{base}/InitializeParticipant/{p.code}" for p in session.get_participants()],
-            )
-
-    context = await run_in_threadpool(load)
-    if context is None:
-        return render("otree/DemoIndex.html", dict(configs=[], intro_html="", title="Demo",
-                                                   error="No such session"), status=404)
-    return render("otree/SessionStartLinks.html", context)
+        return render_admin(request, "otree/admin/CreateDemoSession.html", status=400, **dict(context, error=str(exc)))
+    except CreationFailed as exc:
+        return render_admin(request, "otree/admin/CreateDemoSession.html", status=500,
+                            **dict(context, error=str(exc), traceback=exc.traceback_text))
+    return RedirectResponse(url, status_code=302)

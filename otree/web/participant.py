@@ -154,10 +154,14 @@ def _page(code: str, name_in_url: str, page_name: str, index: int, data) -> Resp
     return _to_current(code)
 
 
-def _submit(page: Page, data):
-    """Validate and apply a form submission; a Response when the page must be shown again."""
+def _submit(page: Page, data, *, forced_timeout: bool = False):
+    """Validate and apply a form submission; a Response when the page must be shown again.
+
+    forced_timeout: the admin advanced the participant (otree.web.monitor): the page is
+    submitted as timed out (data may be empty), without the proof _accept_timeout asks for.
+    """
     participant = page.participant
-    timeout_happened = _accept_timeout(page, data)
+    timeout_happened = forced_timeout or _accept_timeout(page, data)
     form = build_form(page, data)  # a form even on pages without fields: error_message may apply
     if timeout_happened:
         form.validate()

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from otree.channels.consumer import AsyncJsonWebsocketConsumer
 from otree.db.core import Participant
 from otree.db.uow import unit_of_work
+from otree.monitor import set_waitpage_presence
 from otree.waitpages import gbat_channel, group_channel, is_complete, subsession_channel
 
 
@@ -46,6 +47,15 @@ class _WaitPageConsumer(AsyncJsonWebsocketConsumer):
         await self.group_add(self.channel(session_id, page_index))
         if await run_in_threadpool(self._already_done, session_id, page_index, participant_id):
             await self.send_json({"status": "ready"})
+        else:
+            # Presence for the session monitor (cleared again in disconnect).
+            self._presence = (participant_id, page_index)
+            await run_in_threadpool(set_waitpage_presence, participant_id, page_index, True)
+
+    async def disconnect(self, code: int) -> None:
+        presence = getattr(self, "_presence", None)
+        if presence is not None:
+            await run_in_threadpool(set_waitpage_presence, *presence, False)
 
     def _already_done(self, session_id: int, page_index: int, participant_id: int) -> bool:
         position = _position(participant_id)
