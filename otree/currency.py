@@ -106,7 +106,8 @@ def _to_decimal(value: Any) -> Decimal | None:
     if isinstance(value, int):  # includes bool
         return Decimal(int(value))
     if isinstance(value, float):
-        return Decimal(repr(value))
+        # float.__repr__, not repr(): numpy's float64 is a float whose repr is "np.float64(2.6)".
+        return Decimal(float.__repr__(value))
     if isinstance(value, numbers.Rational):  # e.g. fractions.Fraction
         return Decimal(value.numerator) / Decimal(value.denominator)
     item = getattr(value, "item", None)

@@ -49,7 +49,7 @@ class DecimalType(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        return str(Decimal(value) if not isinstance(value, float) else Decimal(repr(value)))
+        return str(Decimal(value) if not isinstance(value, float) else Decimal(float.__repr__(value)))
 
     def process_result_value(self, value, dialect):
         if value is None:
