@@ -109,7 +109,8 @@ def _to_decimal(value: Any) -> Decimal | None:
         # float.__repr__, not repr(): numpy's float64 is a float whose repr is "np.float64(2.6)".
         return Decimal(float.__repr__(value))
     if isinstance(value, numbers.Rational):  # e.g. fractions.Fraction
-        return Decimal(value.numerator) / Decimal(value.denominator)
+        # int(): numpy integers are Rationals too, and Decimal does not accept them directly.
+        return Decimal(int(value.numerator)) / Decimal(int(value.denominator))
     item = getattr(value, "item", None)
     if callable(item) and not isinstance(value, (str, bytes)):
         # numpy scalars: .item() gives the equivalent Python int/float.
