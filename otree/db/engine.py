@@ -29,7 +29,12 @@ def build_engine(url: str) -> Engine:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
+    # Connections are cheap; enough of them that requests (up to the 40 worker threads) wait for
+    # the write lock, if at all, not for a connection.
+    in_memory = make_url(url).database in (None, "", ":memory:")
+    pooling = {} if in_memory else dict(pool_size=20, max_overflow=40)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
+                           **pooling)
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):

@@ -99,3 +99,16 @@ def _flag_mutated(session: Session) -> None:
             if dumped != snap.get(key):
                 flag_modified(obj, key)
                 snap[key] = dumped
+
+
+def mutated(session: Session) -> bool:
+    """Whether any tracked mutable value was edited in place (without flagging anything)."""
+    for obj in list(session.identity_map.values()):
+        keys = getattr(type(obj), "_otree_mutable_keys", None)
+        if not keys:
+            continue
+        state = obj.__dict__
+        snap = state.get(SNAPSHOT) or {}
+        if any(key in state and _dump(state[key]) != snap.get(key) for key in keys):
+            return True
+    return False

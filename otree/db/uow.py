@@ -10,9 +10,12 @@ import contextlib
 from contextvars import ContextVar
 from typing import Iterator
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .engine import get_engine
+
+READ_ATTEMPT = "otree_read_attempt"
 
 _current: ContextVar[Session | None] = ContextVar("otree_db_session", default=None)
 
@@ -70,3 +73,41 @@ def current_session() -> Session:
 
 def has_current_session() -> bool:
     return _current.get() is not None
+
+
+class NeedsWrite(BaseException):
+    """A read attempt tried to change data (a BaseException, so app code's `except Exception` lets it pass)."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_writes_in_read_attempts(session: Session, _context, _instances) -> None:
+    if session.info.get(READ_ATTEMPT) and (session.new or session.dirty or session.deleted):
+        raise NeedsWrite()
+
+
+def _has_changes(session: Session) -> bool:
+    from .mutable import mutated
+
+    return bool(session.new or session.deleted or any(session.is_modified(o) for o in session.dirty)
+                or mutated(session))
+
+
+def run_read_mostly(fn, *args):
+    """Run fn(*args) in a read-only unit of work; if it changes anything, run it again in a writing one.
+
+    Most page views only read. On SQLite, where writers take turns, a read-only unit of work
+    does not wait for (or hold) the write lock, so views that change nothing run side by side;
+    the rare view that writes (app code in vars_for_template, say) is simply run again with it.
+    """
+    try:
+        with unit_of_work(readonly=True) as session:
+            session.info[READ_ATTEMPT] = True
+            result = fn(*args)
+            if _has_changes(session):
+                raise NeedsWrite()
+            session.info.pop("after_commit", None)  # nothing was written, so nothing to announce
+            return result
+    except NeedsWrite:
+        pass
+    with unit_of_work():
+        return fn(*args)

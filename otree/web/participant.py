@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 
 from otree import pages, waitpages
 from otree.db.core import Participant, Session
-from otree.db.uow import current_session, unit_of_work
+from otree.db.uow import current_session, run_read_mostly, unit_of_work
 from otree.pages import Page, WaitPage, call_hook
 
 from .rendering import build_form, render, render_page
@@ -126,32 +126,50 @@ async def page(request: Request) -> Response:
     )
 
 
-def _page(code: str, name_in_url: str, page_name: str, index: int, data) -> Response:
-    posting = data is not None
-    with unit_of_work():
-        participant = _participant(code, lock=posting)
-        if participant is None:
-            return _not_found("This participant link is not valid.")
-        slot = pages.slot_of(participant)
-        if (slot is None or slot.index != index or slot.name != page_name or slot.app.name_in_url != name_in_url
-                or participant._index_in_pages < 1):
-            # A stale, forged or replayed URL (back button, double submit): never applied twice.
-            return RedirectResponse(pages.current_url(participant), status_code=REDIRECT)
-        if slot.is_wait_page:
-            if posting:
-                return RedirectResponse(pages.current_url(participant), status_code=REDIRECT)
-        else:
-            page = pages.build_page(participant, slot)
-            if not posting:
-                return render_page(page)
-            outcome = _submit(page, data)
-            if isinstance(outcome, Response):
-                return outcome
-            skipped = outcome
+_WAIT_PAGE = object()  # _locate's answer for "this is a wait page": handled by _wait_page
+
+
+def _locate(code: str, name_in_url: str, page_name: str, index: int, lock: bool):
+    """The participant and the slot of the URL, or a Response (404, or a redirect to the current page)."""
+    participant = _participant(code, lock=lock)
+    if participant is None:
+        return _not_found("This participant link is not valid."), None
+    slot = pages.slot_of(participant)
+    if (slot is None or slot.index != index or slot.name != page_name or slot.app.name_in_url != name_in_url
+            or participant._index_in_pages < 1):
+        # A stale, forged or replayed URL (back button, double submit): never applied twice.
+        return RedirectResponse(pages.current_url(participant), status_code=REDIRECT), None
+    return participant, slot
+
+
+def _show(code: str, name_in_url: str, page_name: str, index: int):
+    """GET of a page (in a read-mostly unit of work: showing a page rarely changes anything)."""
+    participant, slot = _locate(code, name_in_url, page_name, index, lock=False)
+    if slot is None:
+        return participant
     if slot.is_wait_page:
-        return _wait_page(code, index)
-    _after_moving(code, skipped)
-    return _to_current(code)
+        return _WAIT_PAGE
+    return render_page(pages.build_page(participant, slot))
+
+
+def _page(code: str, name_in_url: str, page_name: str, index: int, data) -> Response:
+    if data is None:
+        shown = run_read_mostly(_show, code, name_in_url, page_name, index)
+        return _wait_page(code, index) if shown is _WAIT_PAGE else shown
+    with unit_of_work():
+        participant, slot = _locate(code, name_in_url, page_name, index, lock=True)
+        if slot is None:
+            return participant
+        if slot.is_wait_page:
+            return RedirectResponse(pages.current_url(participant), status_code=REDIRECT)
+        outcome = _submit(pages.build_page(participant, slot), data)
+        if isinstance(outcome, Response):
+            return outcome
+        # Where the submission led, as in oTree: if that is a wait page the member completes
+        # now, the browser still passes through its URL (and is sent on from there).
+        landed = pages.current_url(participant)
+    _after_moving(code, outcome)
+    return RedirectResponse(landed, status_code=REDIRECT)
 
 
 def _submit(page: Page, data, *, forced_timeout: bool = False):
@@ -238,21 +256,27 @@ def _after_moving(code: str, skipped: list) -> None:
             participant = _participant(code)
             waitpages.complete_if_all_arrived(pages.build_page(participant, slot))
     while True:
-        with unit_of_work():
-            participant = _participant(code)
-            slot = pages.slot_of(participant)
-            if slot is None or not slot.is_wait_page:
-                return
-            page = pages.build_page(participant, slot)
-            if not waitpages.arrive(page):
-                return
-            skipped = _leave_wait_page(participant, page)
-            if skipped is None:
-                return
+        # Read-mostly: a member who is not the last to arrive only reads, so (on SQLite) the
+        # check neither waits for nor holds the write lock; the last one completes the page.
+        skipped = run_read_mostly(_arrive_and_leave, code)
+        if skipped is None:
+            return
         for slot in skipped:
             with unit_of_work():
                 participant = _participant(code)
                 waitpages.complete_if_all_arrived(pages.build_page(participant, slot))
+
+
+def _arrive_and_leave(code: str):
+    """If the participant is on a wait page that is complete, move them on; skipped waits, or None."""
+    participant = _participant(code)
+    slot = pages.slot_of(participant)
+    if slot is None or not slot.is_wait_page:
+        return None
+    page = pages.build_page(participant, slot)
+    if not waitpages.arrive(page):
+        return None
+    return _leave_wait_page(participant, page)
 
 
 def _leave_wait_page(participant: Participant, page: WaitPage):
@@ -267,12 +291,15 @@ def _leave_wait_page(participant: Participant, page: WaitPage):
 def _wait_page(code: str, index: int) -> Response:
     """GET of a wait page: move on if it is complete, else show it."""
     _after_moving(code, [])
-    with unit_of_work():
-        participant = _participant(code)
-        slot = pages.slot_of(participant)
-        if slot is None or slot.index != index:
-            return RedirectResponse(pages.current_url(participant), status_code=REDIRECT)
-        return render_page(pages.build_page(participant, slot))
+    return run_read_mostly(_show_wait_page, code, index)
+
+
+def _show_wait_page(code: str, index: int) -> Response:
+    participant = _participant(code)
+    slot = pages.slot_of(participant)
+    if slot is None or slot.index != index:
+        return RedirectResponse(pages.current_url(participant), status_code=REDIRECT)
+    return render_page(pages.build_page(participant, slot))
 
 
 def _to_current(code: str) -> Response:

@@ -89,9 +89,11 @@ def _timer(page: BasePage, context: dict) -> None:
         return
     if participant._timeout_page_index != page._index_in_pages:
         seconds = timeout_seconds_of(page)
-        participant._timeout_page_index = page._index_in_pages
-        participant._timeout_expiration_time = time.time() + seconds if seconds is not None else None
-    if participant._timeout_expiration_time is not None:
+        # Only a page with a timeout stores its deadline: other pages are shown without writing.
+        if seconds is not None:
+            participant._timeout_page_index = page._index_in_pages
+            participant._timeout_expiration_time = time.time() + seconds
+    if participant._timeout_page_index == page._index_in_pages and participant._timeout_expiration_time is not None:
         context["remaining_timeout_seconds"] = max(0, participant._timeout_expiration_time - time.time())
         context["timer_text"] = getattr(type(page), "timer_text", None) or "Time left to complete this page:"
 

@@ -42,6 +42,6 @@ def test_wake_up_crosses_worker_processes(tmp_path, db_url, live_server, redis_u
             with pytest.raises(TimeoutError):
                 ws.recv(timeout=0.3)
             page_b = start(b, codes[1])
-            finished = b.post(str(page_b.url), data={"offer": "20"})
-            assert finished.headers["location"].endswith("/pairs/Results/3")  # completed on server two
+            finished = b.post(str(page_b.url), data={"offer": "20"}, follow_redirects=True)
+            assert str(finished.url).endswith("/pairs/Results/3")  # completed on server two
             assert receive_json(ws, timeout=5) == {"status": "ready"}  # heard on server one

@@ -21,9 +21,10 @@ def server(tmp_path, db_url, live_server):
 
 
 def submit(client: httpx.Client, page_url: str, amount: int) -> httpx.Response:
+    """Submit and load where the server sends the browser (following redirects, as browsers do)."""
     response = client.post(page_url, data={"contribution": str(amount)})
     assert response.status_code == 302, response.text
-    return client.get(response.headers["location"])
+    return client.get(response.headers["location"], follow_redirects=True)
 
 
 def test_last_arrival_wakes_the_waiting_members(server):

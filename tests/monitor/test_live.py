@@ -30,7 +30,7 @@ def server(monitored, db_url, live_server):
 def submit(client: httpx.Client, url: str, **data) -> httpx.Response:
     response = client.post(url, data=data)
     assert response.status_code == 302, response.text
-    return client.get(response.headers["location"])
+    return client.get(response.headers["location"], follow_redirects=True)  # as a browser would
 
 
 def advance(admin: httpx.Client, session_code: str, participant_code: str | None = None) -> dict:

@@ -155,8 +155,14 @@ def play_flow(web: Web, p1: str, p2: str) -> dict[str, list[str]]:
 
     def at(code: str, response: httpx.Response) -> None:
         url = location(response)
-        if not seen[code] or seen[code][-1] != url:
-            seen[code].append(url)
+        while True:
+            if not seen[code] or seen[code][-1] != url:
+                seen[code].append(url)
+            # A browser loads where it was sent: a wait page already complete sends it on.
+            followed = web.get(url)
+            if followed.status_code != 302:
+                return
+            url = location(followed)
 
     at(p1, web.get(f"/InitializeParticipant/{p1}"))
     at(p2, web.get(f"/InitializeParticipant/{p2}", params={"participant_label": "jumper"}))

@@ -296,8 +296,10 @@ def test_wait_page_shown_until_the_group_arrives(web):
     assert results_wait.headers["oTree-Wait-Page"] == "1"
     assert "Waiting for your partner to finish." in results_wait.text  # body_text
     assert group_values(p2, "hooks", 1, "aapa_runs", "total") == dict(aapa_runs=0, total=None)
-    # The last arriver runs after_all_players_arrive and goes straight on.
-    assert location(web.submit(f"/p/{p1}/hooks/Decide/5", dict(plan="share"))) == f"/p/{p1}/hooks/Results/7"
+    # The last arriver runs after_all_players_arrive; as in oTree, their browser passes through
+    # the wait page's URL, which sends them straight on.
+    assert location(web.submit(f"/p/{p1}/hooks/Decide/5", dict(plan="share"))) == f"/p/{p1}/hooks/ResultsWait/6"
+    assert location(web.get(f"/p/{p1}/hooks/ResultsWait/6")) == f"/p/{p1}/hooks/Results/7"
     assert group_values(p1, "hooks", 1, "aapa_runs", "total") == dict(aapa_runs=1, total=11 + 21)
     assert location(web.get(f"/p/{p2}/hooks/ResultsWait/6")) == f"/p/{p2}/hooks/Results/7"
     assert group_values(p1, "hooks", 1, "aapa_runs") == dict(aapa_runs=1)
@@ -309,8 +311,10 @@ def test_skipped_wait_page_does_not_block_when_skipped_first(web):
     to_answer(web, p1, p2)
     web.submit(f"/p/{p1}/hooks/Answer/3", ANSWERS[1][0])
     response = web.submit(f"/p/{p2}/hooks/Answer/3", ANSWERS[1][1])
-    # Sync is already complete; Decide is not for player 2; ResultsWait waits for player 1.
-    assert location(response) == f"/p/{p2}/hooks/ResultsWait/6"
+    # The submission leads to Sync; it is already complete (player 1 passed it), and Decide is
+    # not for player 2, so the Sync URL sends them to ResultsWait, which waits for player 1.
+    assert location(response) == f"/p/{p2}/hooks/Sync/4"
+    assert location(web.get(f"/p/{p2}/hooks/Sync/4")) == f"/p/{p2}/hooks/ResultsWait/6"
 
 
 def test_several_rounds_results_and_payoffs(web):
@@ -336,7 +340,8 @@ def test_template_name_and_results_page(web):
     web.submit(f"/p/{p2}/hooks/Answer/3", ANSWERS[1][1])
     web.submit(f"/p/{p1}/hooks/Answer/3", ANSWERS[1][0])
     web.get(f"/p/{p2}/hooks/Sync/4")  # the reload a wait page's socket triggers
-    assert location(web.submit(f"/p/{p1}/hooks/Decide/5", dict(plan="share"))) == f"/p/{p1}/hooks/Results/7"
+    assert location(web.submit(f"/p/{p1}/hooks/Decide/5", dict(plan="share"))) == f"/p/{p1}/hooks/ResultsWait/6"
+    assert location(web.get(f"/p/{p1}/hooks/ResultsWait/6")) == f"/p/{p1}/hooks/Results/7"
     html = web.get(f"/p/{p1}/hooks/Results/7").text
     assert "<title>Outcome of round 1</title>" in html  # hooks/Outcome.html, not hooks/Results.html
     assert '<p id="total">Group total: 32</p>' in html

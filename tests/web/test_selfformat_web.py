@@ -98,9 +98,9 @@ def test_public_goods_plays_through_the_web(public_goods):
             assert waiting.headers["oTree-Wait-Page"] == "1"
             assert "Waiting for other participants to contribute." in waiting.text  # body_text
             assert group_values(code, "public_goods", 1, "total_contribution") == dict(total_contribution=None)
-        else:
-            assert location(response) == f"/p/{code}/public_goods/Results/4"
-    for code in codes[:2]:
+        else:  # the last to arrive completes the wait page; its URL sends them straight on
+            assert location(response) == f"/p/{code}/public_goods/ResultsWaitPage/3"
+    for code in codes:
         assert location(web.get(f"/p/{code}/public_goods/ResultsWaitPage/3")) == f"/p/{code}/public_goods/Results/4"
 
     assert group_values(codes[0], "public_goods", 1, "total_contribution", "individual_share") == dict(
@@ -227,7 +227,8 @@ def test_legacy_page_hooks_with_self(legacy):
     assert participant(p1).vars["legacy_bnp"] == 1 and participant(p1).vars["legacy_timeout"] is False
 
     # The wait page's own after_all_players_arrive(self) runs for the last arriver's group.
-    assert location(web.submit(f"/p/{p2}/legacy/Guess/1", dict(guess=15))) == f"/p/{p2}/legacy/Result/4"
+    assert location(web.submit(f"/p/{p2}/legacy/Guess/1", dict(guess=15))) == f"/p/{p2}/legacy/SumWait/3"
+    assert location(web.get(f"/p/{p2}/legacy/SumWait/3")) == f"/p/{p2}/legacy/Result/4"
     assert location(web.get(f"/p/{p1}/legacy/SumWait/3")) == f"/p/{p1}/legacy/Result/4"
     assert group_values(p1, "legacy", 1, "sum_guess") == dict(sum_guess=20)
     result = web.get(f"/p/{p1}/legacy/Result/4").text

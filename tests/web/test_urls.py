@@ -157,7 +157,8 @@ def test_page_index_counts_every_page_of_every_app_and_round(web):
         page_url(p1, "hooks", "Welcome", 1),
         page_url(p1, "hooks", "Answer", 3),
         page_url(p1, "hooks", "Decide", 5),
-        page_url(p1, "hooks", "Results", 7),  # player 2 already waited: no wait page shown
+        page_url(p1, "hooks", "ResultsWait", 6),  # player 1 arrives last: its URL sends them on at once
+        page_url(p1, "hooks", "Results", 7),
         page_url(p1, "hooks", "Answer", 10),  # Welcome (8) and Never (9) are not displayed
         page_url(p1, "hooks", "Decide", 12),
         page_url(p1, "hooks", "ResultsWait", 13),
@@ -174,7 +175,8 @@ def test_page_index_counts_every_page_of_every_app_and_round(web):
         page_url(p2, "hooks", "ResultsWait", 6),  # Decide (5) is player 1's page
         page_url(p2, "hooks", "Results", 7),
         page_url(p2, "hooks", "Answer", 10),
-        page_url(p2, "hooks", "Results", 14),  # Sync (11) and ResultsWait (13) were already complete
+        page_url(p2, "hooks", "Sync", 11),  # already complete; player 2 completes ResultsWait (13) at once
+        page_url(p2, "hooks", "Results", 14),
         page_url(p2, "the_end", "Dynamic", 16),  # app_after_this_page skipped the middle app
         page_url(p2, "the_end", "End", 17),
         f"/OutOfRangeNotification/{p2}",
