@@ -168,7 +168,9 @@ def _page(code: str, name_in_url: str, page_name: str, index: int, data) -> Resp
         # Where the submission led, as in oTree: if that is a wait page the member completes
         # now, the browser still passes through its URL (and is sent on from there).
         landed = pages.current_url(participant)
-    _after_moving(code, outcome)
+        on_wait_page = getattr(pages.slot_of(participant), "is_wait_page", False)
+    if outcome or on_wait_page:  # only wait pages (skipped or landed on) need more work now
+        _after_moving(code, outcome)
     return RedirectResponse(landed, status_code=REDIRECT)
 
 
