@@ -6,41 +6,18 @@ from __future__ import annotations
 import os
 import re
 
-import pytest
 
 from tests.conftest import copy_project
 from tests.live.helpers import create
 
-playwright_api = pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else __import__(
-    "playwright.sync_api", fromlist=["sync_playwright"])
 
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is required in CI (apt-get install chromium)")
-        pytest.skip("chromium is not installed")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def test_two_players_through_a_wait_page(tmp_path, live_server, browser):
+def test_two_players_through_a_wait_page(tmp_path, live_server, chromium):
     path = copy_project("pairs", tmp_path)
     db_url = f"sqlite:///{os.path.join(path, 'db.sqlite3')}"
     codes = create(path, db_url, "pairs", 2)
     server = live_server(path, db_url)
 
-    first, second = (browser.new_context().new_page() for _ in range(2))
+    first, second = (chromium.new_context().new_page() for _ in range(2))
     first.goto(f"{server.url}/InitializeParticipant/{codes[0]}")
     first.fill("#id_offer", "40")
     first.click("button.otree-btn-next")

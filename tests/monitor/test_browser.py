@@ -12,30 +12,9 @@ from tests.live.helpers import start
 
 from .conftest import copy_monitored
 
-playwright_api = pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else __import__(
-    "playwright.sync_api", fromlist=["sync_playwright"])
-
-CHROMIUM = "/usr/bin/chromium"
 WAIT_MS = 10_000
 
 pytestmark = pytest.mark.timeout(120)
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is required in CI (apt-get install chromium)")
-        pytest.skip("chromium is not installed")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
@@ -65,9 +44,9 @@ def wait_for_cell(page, code: str, name: str, text: str) -> None:
         arg=[cell(page, code, name), text], timeout=WAIT_MS)
 
 
-def test_monitor_follows_and_advances_participants(setup, browser):
+def test_monitor_follows_and_advances_participants(setup, chromium):
     server, session_code, codes = setup
-    monitor = browser.new_context().new_page()
+    monitor = chromium.new_context().new_page()
     monitor.goto(f"{server.url}/SessionMonitor/{session_code}")
     monitor.wait_for_selector('#monitor-connection[data-connected="1"]', timeout=WAIT_MS)
     monitor.evaluate("window.notReloaded = true")
@@ -86,7 +65,7 @@ def test_monitor_follows_and_advances_participants(setup, browser):
     wait_for_cell(monitor, codes[0], "status", "answered")
 
     # P2 opens their first page in a browser; the admin advances P2 from the monitor.
-    participant = browser.new_context().new_page()
+    participant = chromium.new_context().new_page()
     participant.goto(f"{server.url}/InitializeParticipant/{codes[1]}")
     participant.wait_for_selector("#id_answer")
     wait_for_cell(monitor, codes[1], "page", "Intro")
@@ -108,7 +87,7 @@ def test_monitor_follows_and_advances_participants(setup, browser):
 
     # "Advance slowest": P3 (on Intro) is behind everyone who started; their page moves to the
     # wait page, whose socket then shows as connected in the monitor.
-    third = browser.new_context().new_page()
+    third = chromium.new_context().new_page()
     third.goto(f"{server.url}/InitializeParticipant/{codes[2]}")
     third.wait_for_selector("#id_answer")
     third.wait_for_function("window.otree && window.otree.autoAdvanceSocket "
