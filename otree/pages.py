@@ -254,15 +254,15 @@ def record_completion(page: BasePage, timeout_happened: bool = False) -> None:
 def advance(page: BasePage) -> list[Slot]:
     """Leave `page` for the next page to show (honouring app_after_this_page); returns skipped waits."""
     participant = page.participant
-    target = participant._index_in_pages + 1
-    if not isinstance(page, WaitPage) or find_hook(type(page), "app_after_this_page") is not None:
-        target = _app_after_this_page(page) or target
-    participant._index_in_pages = target
+    participant._index_in_pages = _app_after_this_page(page) or participant._index_in_pages + 1
     participant._last_request_timestamp = time.time()
     return settle(participant)
 
 
 def _app_after_this_page(page: BasePage) -> int | None:
+    """The first page of the app chosen by the page's app_after_this_page hook, if any."""
+    if find_hook(type(page), "app_after_this_page") is None:
+        return None
     sequence = page_sequence(page.session.config["app_sequence"])
     app_names = list(page.session.config["app_sequence"])
     upcoming = app_names[app_names.index(page._app.name) + 1:]

@@ -142,9 +142,7 @@ def _arrive_group(page: WaitPage, skipping: bool = False) -> bool:
     db = current_session()
     group, index, session_id = page.player.group, page._index_in_pages, page.session.id
     _lock(type(group), group.id)
-    done = db.scalar(select(CompletedGroupWaitPage.id).filter_by(
-        session_id=session_id, page_index=index, group_id=group.id))
-    if done is not None:
+    if is_complete(session_id, index, group.id, "group"):
         return True
     Player = type(page.player)
     members = list(db.scalars(select(Player.participant_id).filter_by(group_id=group.id)))
@@ -161,8 +159,7 @@ def _arrive_subsession(page: WaitPage, skipping: bool = False) -> bool:
     db = current_session()
     subsession, index, session_id = page.player.subsession, page._index_in_pages, page.session.id
     _lock(type(subsession), subsession.id)
-    done = db.scalar(select(CompletedSubsessionWaitPage.id).filter_by(session_id=session_id, page_index=index))
-    if done is not None:
+    if is_complete(session_id, index, None, "subsession"):
         return True
     Player = type(page.player)
     members = list(db.scalars(select(Player.participant_id).filter_by(subsession_id=subsession.id)))
@@ -233,7 +230,7 @@ def complete_if_all_arrived(page: WaitPage) -> None:
 
 
 def is_complete(session_id: int, page_index: int, group_id: int | None, kind: str) -> bool:
-    """Whether a wait page is complete (for sockets connecting after the fact)."""
+    """Whether a group (kind "group") or subsession wait page has its completion row."""
     db = current_session()
     if kind == "group":
         query = select(CompletedGroupWaitPage.id).filter_by(session_id=session_id, page_index=page_index,

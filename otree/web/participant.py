@@ -230,22 +230,23 @@ def _accept_timeout(page: Page, data) -> bool:
 
 def _fill_timeout_defaults(page: Page, form) -> None:
     """On timeout, fields that are missing or invalid get timeout_submission values or type defaults."""
+    submitted = getattr(type(page), "timeout_submission", None) or {}
+    fields = type(form.instance)._otree_fields
+    for name in form.field_names:
+        if name not in form.errors and form.cleaned_data.get(name) is not None:
+            continue
+        form.cleaned_data[name] = submitted[name] if name in submitted else _type_default(fields[name])
+    form.errors.clear()
+
+
+def _type_default(field):
     from otree.db.fields import BooleanField, CurrencyField, FloatField, IntegerField, StringField
 
-    submitted = getattr(type(page), "timeout_submission", None) or {}
-    instance = form.instance if hasattr(form, "instance") else page.player
-    for name in list(form.field_names):
-        if name in form.cleaned_data and name not in form.errors and form.cleaned_data[name] is not None:
-            continue
-        if name in submitted:
-            value = submitted[name]
-        else:
-            field = type(instance)._otree_fields[name]
-            value = {BooleanField: False, IntegerField: 0, FloatField: 0.0, CurrencyField: 0, StringField: ""}.get(
-                next((k for k in (BooleanField, CurrencyField, IntegerField, FloatField, StringField)
-                      if isinstance(field, k)), None), None)
-        form.cleaned_data[name] = value
-    form.errors.clear()
+    for kind, default in ((BooleanField, False), (CurrencyField, 0), (IntegerField, 0), (FloatField, 0.0),
+                          (StringField, "")):
+        if isinstance(field, kind):
+            return default
+    return None
 
 
 # -- moving on ------------------------------------------------------------------------------

@@ -127,8 +127,8 @@ def render_wait_page(page: WaitPage) -> HTMLResponse:
     from otree.waitpages import socket_url
 
     context = page_context(page)
-    context.setdefault("title_text", call_hook(page, "title_text", default=None) if callable(
-        getattr(type(page), "title_text", None)) else type(page).title_text)
+    title = type(page).title_text  # a string, or (old apps) a method
+    context.setdefault("title_text", call_hook(page, "title_text") if callable(title) else title)
     context.setdefault("body_text", type(page).body_text)
     context["wait_page_socket_url"] = socket_url(page)
     # As a JS string literal for makeReconnectingWebSocket("..."): our own URL of ids and app names.
