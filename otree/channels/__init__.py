@@ -15,9 +15,12 @@ _loop: asyncio.AbstractEventLoop | None = None
 
 
 def get_channel_layer() -> BaseChannelLayer:
+    """The process's channel layer; usable from any thread or event loop (see proxy.py)."""
     global _layer
     if _layer is None:
-        _layer = _build_layer()
+        from .proxy import LayerProxy
+
+        _layer = LayerProxy(_build_layer(), lambda: _loop)
     return _layer
 
 
@@ -66,4 +69,38 @@ def group_send_sync(group: str, message: dict[str, Any]) -> None:
         asyncio.run_coroutine_threadsafe(layer.group_send(group, message), _loop)
 
 
-__all__ = ["get_channel_layer", "group_send_sync", "set_event_loop", "BaseChannelLayer", "InMemoryChannelLayer"]
+# The Channels-style public API (`from otree.channels import ...`), loaded on first use so
+# that the layer machinery above imports nothing heavy.
+_PUBLIC = {
+    "AsyncConsumer": "generic", "SyncConsumer": "generic", "StopConsumer": "generic",
+    "AcceptConnection": "generic", "DenyConnection": "generic",
+    "WebsocketConsumer": "generic", "JsonWebsocketConsumer": "generic",
+    "AsyncWebsocketConsumer": "generic", "AsyncJsonWebsocketConsumer": "generic",
+    "async_to_sync": "sync", "sync_to_async": "sync", "database_sync_to_async": "sync",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'otree.channels' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+async def group_add(group: str, channel: str) -> None:
+    await get_channel_layer().group_add(group, channel)
+
+
+async def group_discard(group: str, channel: str) -> None:
+    await get_channel_layer().group_discard(group, channel)
+
+
+async def group_send(group: str, message: dict[str, Any]) -> None:
+    """Send `message` to every consumer in `group`; its "type" names the handler ("chat.message" -> chat_message)."""
+    await get_channel_layer().group_send(group, message)
+
+
+__all__ = ["get_channel_layer", "group_send_sync", "set_event_loop", "BaseChannelLayer", "InMemoryChannelLayer",
+           "group_add", "group_discard", "group_send", *_PUBLIC]

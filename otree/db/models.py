@@ -121,6 +121,22 @@ class RoundModel(ModelBase):
     def in_all_rounds(self) -> list:
         return self._rounds_query(1, self.round_number)
 
+    @classmethod
+    def filter(cls, **kwargs: Any) -> list:
+        """Rows matching every keyword (fields, or session / group / participant / round_number / id ...),
+        in id order: `Player.filter(session=session, round_number=1)`, `Player.filter(bid=10)`."""
+        criteria = {}
+        for key, value in kwargs.items():
+            if key in cls._otree_fields:
+                criteria[value_key(key)] = value
+            elif not key.startswith("_") and hasattr(cls, key) and hasattr(getattr(cls, key), "property"):
+                criteria[key] = value
+            else:
+                raise TypeError(f"{cls.__name__}.filter() got an unknown field {key!r}")
+        db = current_session()
+        db.flush()
+        return list(db.scalars(select(cls).filter_by(**criteria).order_by(cls.id)))
+
 
 class BaseSubsession(RoundModel):
     def _rounds_query(self, first, last):

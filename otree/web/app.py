@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from otree import channels
 from otree.conf import settings
+from otree.extensions import build_routes
 from otree.project import Project
 
 from . import admin, auth, demo, export_views, monitor, participant, rest, rooms, sockets
@@ -85,6 +86,8 @@ def create_app(project: Project) -> Starlette:
     for module in (admin, monitor, rooms, export_views):
         routes += module.websocket_routes()
     routes.append(Mount("/static", app=static_files(project), name="static"))
+    # EXTENSION_APPS and the project's urls.py (ROOT_URLCONF) add theirs after these.
+    routes = build_routes(project, routes)
     middleware = [
         # The signed cookie `session` holds the admin login and CSRF token (14 days, as in oTree).
         Middleware(SessionMiddleware, secret_key=auth.secret() or "otree-asgi", session_cookie="session",

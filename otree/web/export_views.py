@@ -97,9 +97,12 @@ async def export_index(request: Request) -> Response:
             return [(s.code, s.config_name, s.label or "") for s in
                     db.scalars(select(Session).filter_by(is_demo=False).order_by(Session.id.desc()))]
 
+    from otree.extensions import data_views
+
     apps = [dict(name=app.name, custom=custom_export_names(app)) for app in get_project().apps.values()]
     return render("otree/admin/ExportIndex.html", dict(
-        apps=apps, sessions=await run_in_threadpool(sessions), admin_logged_in=is_logged_in(request)))
+        apps=apps, sessions=await run_in_threadpool(sessions), admin_logged_in=is_logged_in(request),
+        data_views=data_views))
 
 
 def routes() -> list:

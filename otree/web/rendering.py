@@ -28,6 +28,10 @@ def build_engine(project):
         templates = os.path.join(app.folder, "templates")
         if os.path.isdir(templates):
             search_path.append(templates)
+    for name in settings.get("EXTENSION_APPS") or []:  # templates of custom views
+        templates = os.path.join(project.root, *str(name).split("."), "templates")
+        if os.path.isdir(templates) and templates not in search_path:
+            search_path.append(templates)
     _engine = TemplateEngine(search_path, auto_reload=settings.DEBUG)
     return _engine
 
