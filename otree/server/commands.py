@@ -62,7 +62,11 @@ def check_project(*, keep_connection: bool = False) -> None:
     from otree.project import load_project
 
     try:
-        load_project()
+        project = load_project()
+        # Building the routes imports ROOT_URLCONF and EXTENSION_APPS: a broken one fails here.
+        from otree.extensions import build_routes
+
+        build_routes(project, [])
     except BaseException:
         set_engine(None)
         raise

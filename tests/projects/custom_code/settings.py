@@ -4,3 +4,4 @@ SECRET_KEY = 'custom'
 
 ROOT_URLCONF = 'urls'
 EXTENSION_APPS = ['market_ext']
+ADMIN_USERNAME = 'admin'
