@@ -6,8 +6,9 @@ A consumer is an ASGI application for one connection. Messages from the client
 order, by the method named after the type with dots turned into underscores (`chat_message`).
 
 The sync classes (`WebsocketConsumer`, `JsonWebsocketConsumer`) run every handler in a worker
-thread inside its own unit of work, so they may read and change models directly; their
-`send()` and `async_to_sync(self.channel_layer.group_send)(...)` reach the server's loop.
+thread inside its own unit of work, so they may read and change models directly. What a
+handler sends to its client (`accept()`, `send()`, `close()`) goes out when the handler's unit
+of work has committed; `async_to_sync(self.channel_layer.group_send)(...)` goes at once.
 """
 
 from __future__ import annotations
@@ -169,17 +170,26 @@ class SyncConsumer(AsyncConsumer):
                 return True
             return False
 
+        self._outbox: list[dict] | None = []
         try:
             stop = await run_in_unit_of_work(call)
         except asyncio.CancelledError:
             raise
         except Exception:
+            self._outbox = None  # rolled back: what it meant to send would not be true
             await self._crashed(message)
+        outbox, self._outbox = self._outbox, None
+        # Sent after the commit, so a client told "saved" finds it saved (as page notifications).
+        for frame in outbox or []:
+            await self.base_send(frame)
         if stop:
             raise StopConsumer()
 
     def send(self, message: dict) -> None:  # type: ignore[override]
-        async_to_sync(self.base_send)(message)
+        if getattr(self, "_outbox", None) is not None:
+            self._outbox.append(message)
+        else:
+            async_to_sync(self.base_send)(message)
 
 
 class _WebsocketMixin:
