@@ -121,3 +121,34 @@ def test_two_workers_share_groups_through_redis(market, live_server, redis_url):
             page = start(browser, codes[0])
             browser.post(str(page.url), data={"bid": "5"})
         assert receive_json(screen, 5) == {"bid": 5, "participant": codes[0]}
+
+
+def test_a_failing_handler_closes_only_its_socket(market, live_server):
+    from websockets.exceptions import ConnectionClosedError
+
+    path, db_url, _, _ = market
+    server = live_server(path, db_url)
+    with connect(server.ws_url + "/ws/fragile/") as other, connect(server.ws_url + "/ws/fragile/") as ws:
+        ws.send(json.dumps("boom"))
+        with pytest.raises(ConnectionClosedError) as info:
+            ws.recv(timeout=5)
+        assert info.value.rcvd.code == 1011
+        other.send(json.dumps(1))
+        assert receive_json(other, 5) == {"ok": 1}
+    assert "RuntimeError: boom" in server.read_log()
+
+
+def test_group_send_from_a_script_reaches_servers_through_redis(market, live_server, redis_url):
+    import subprocess
+    import sys
+
+    path, db_url, _, _ = market
+    server = live_server(path, db_url, env={"REDIS_URL": redis_url})
+    script = ("from otree.channels import async_to_sync, get_channel_layer\n"
+              "async_to_sync(get_channel_layer().group_send)('chat_lab', {'type': 'chat.message', 'message': 'hi'})\n")
+    with connect(server.ws_url + "/ws/chat/lab/") as ws:
+        result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "otree"), "shell", "-c", script],
+                                cwd=path, capture_output=True, text=True, timeout=60,
+                                env=dict(os.environ, DATABASE_URL=db_url, REDIS_URL=redis_url))
+        assert result.returncode == 0, result.stderr
+        assert receive_json(ws, 5) == {"message": "hi"}  # "chat.message" dispatched to chat_message

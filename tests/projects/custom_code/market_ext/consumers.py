@@ -54,3 +54,12 @@ class NotesConsumer(JsonWebsocketConsumer):
         player = Player.filter(id=content['player_id'])[0]
         player.note = content['note']
         self.send_json({'saved': player.note})
+
+
+class FragileConsumer(AsyncJsonWebsocketConsumer):
+    """Raises on "boom": the socket is closed with 1011, the server goes on."""
+
+    async def receive_json(self, content):
+        if content == "boom":
+            raise RuntimeError("boom")
+        await self.send_json({"ok": content})
