@@ -61,3 +61,21 @@ def test_an_error_rolls_the_unit_of_work_back(market):
             raise RuntimeError("script failed")
     with unit_of_work(readonly=True):
         assert all(p.field_maybe_none("bid") is None for p in Player.filter())
+
+
+def test_database_sync_to_async_runs_in_a_unit_of_work(market):
+    import asyncio
+
+    from market import Player
+
+    from otree.channels import database_sync_to_async
+
+    @database_sync_to_async
+    def set_bids(value):
+        for player in Player.filter():
+            player.bid = value
+        return len(Player.filter())
+
+    assert asyncio.run(set_bids(7)) == 3
+    with unit_of_work(readonly=True):
+        assert [p.bid for p in Player.filter()] == [7, 7, 7]
