@@ -104,6 +104,7 @@ def test_templates_admin_login_and_extension_data_views(tmp_path, live_server):
         assert dashboard.status_code == 200
         assert "<h1>Market dashboard</h1>" in dashboard.text  # rendered from the extension's templates/
         assert f'<li class="bid">{codes[0]}: 17</li>' in dashboard.text
+        assert '<p class="total">1 bid, total 17 points</p>' in dashboard.text  # oTree 3 template syntax
 
         bids = client.get("/market_ext/bids/")
         assert bids.status_code == 200 and '<td class="bid">17</td>' in bids.text

@@ -48,7 +48,8 @@ def missing(request):
 @admin_required
 def dashboard(request):
     players = [p for p in Player.filter() if p.field_maybe_none('bid') is not None]
-    return render(request, 'market_ext/Dashboard.html', {'players': players, 'title': 'Market dashboard'})
+    return render(request, 'market_ext/Dashboard.html',
+                  {'players': players, 'title': 'Market dashboard', 'total': sum(p.bid for p in players)})
 
 
 class Status(HTTPEndpoint):
