@@ -113,9 +113,13 @@ def recipients(reply, group_member_ids: list[int]) -> list[tuple[int, Any]]:
     return pairs
 
 
-def call_live_method(page: BasePage, data: Any) -> list[tuple[int, Any]]:
-    """Run the page's live_method for its player; returns (id_in_group, payload) to deliver."""
-    members = [p.id_in_group for p in page.group.get_players()]
+def call_live_method(page: BasePage, data: Any, members: list[int] | None = None) -> list[tuple[int, Any]]:
+    """Run the page's live_method for its player; returns (id_in_group, payload) to deliver.
+
+    `members`: the id_in_group of every member of the group (read from the database if not given).
+    """
+    if members is None:
+        members = [p.id_in_group for p in page.group.get_players()]
     deliveries: list[tuple[int, Any]] = []
     for reply in _collect(invoke(page, data)):
         deliveries.extend(recipients(reply, members))

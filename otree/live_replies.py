@@ -19,12 +19,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from otree import live
 from otree.channels import group_send_sync
@@ -101,21 +102,26 @@ def _check_position(participant, page_name: str, page_index: int):
     return slot
 
 
-def _store(page: BasePage, deliveries: list[tuple[int, Any]]) -> list[tuple[int, str, str]]:
+def members_of(page: BasePage) -> dict[int, str]:
+    """id_in_group -> participant code of the page's group, in one query."""
+    Player = page._app.Player
+    rows = current_session().execute(
+        select(Player.id_in_group, Participant.code).join(Participant, Player.participant_id == Participant.id)
+        .where(Player.group_id == page.player.group_id))
+    return dict(rows.all())
+
+
+def _store(page: BasePage, deliveries: list[tuple[int, Any]], members: dict[int, str]) -> list[tuple[int, str, str]]:
     """Rows for the replies of this unit of work; returns (id, participant code, payload JSON)."""
     if not deliveries:
         return []
-    db = current_session()
-    by_id = {p.id_in_group: p.participant for p in page.group.get_players()}
-    rows = []
-    for id_in_group, payload in deliveries:
-        text = dumps(payload)
-        row = LiveReply(session_id=page.session.id, participant_code=by_id[id_in_group].code,
-                        page_index=page._index_in_pages, payload_json=text)
-        db.add(row)
-        rows.append(row)
-    db.flush()
-    return [(row.id, row.participant_code, row.payload_json) for row in rows]
+    rows = [dict(session_id=page.session.id, participant_code=members[id_in_group],
+                 page_index=page._index_in_pages, payload_json=dumps(payload), created=time.time())
+            for id_in_group, payload in deliveries]
+    # One INSERT for all recipients (returning the ids in the order of the rows).
+    ids = current_session().scalars(
+        insert(LiveReply).returning(LiveReply.id, sort_by_parameter_order=True), rows).all()
+    return [(reply_id, row["participant_code"], row["payload_json"]) for reply_id, row in zip(ids, rows)]
 
 
 def announce(session_code: str, page_index: int, sent: list[tuple[int, str, str]]) -> None:
@@ -138,7 +144,8 @@ def handle_message(code: str, page_name: str, page_index: int, data: Any) -> Out
             session_code = page.session.code
             if not live.has_live_method(type(page)):
                 raise Stale(f"{page_name} has no live_method")
-            outcome.sent = _store(page, live.call_live_method(page, data))
+            members = members_of(page)
+            outcome.sent = _store(page, live.call_live_method(page, data, list(members)), members)
             outcome.handled = True
     except Stale as exc:
         logger.warning("Ignoring liveSend message: %s", exc)
@@ -168,7 +175,7 @@ def stream_message(code: str, page_name: str, page_index: int, data: Any) -> Out
         try:
             page = _locate(code, page_name, page_index, lock_group=False)
             session_code = page.session.code
-            members = [p.id_in_group for p in page.group.get_players()]
+            members = members_of(page)
             generator = live.invoke(page, data)
             db.commit()
         except Stale as exc:
@@ -182,7 +189,7 @@ def stream_message(code: str, page_name: str, page_index: int, data: Any) -> Out
             except StopAsyncIteration:
                 db.commit()
                 break
-            sent = _store(page, live.recipients(reply, members))
+            sent = _store(page, live.recipients(reply, list(members)), members)
             db.commit()
             outcome.sent.extend(sent)
             announce(session_code, page_index, sent)
