@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import DBAPIError
 
 from otree import live
 from otree.channels import group_send_sync
@@ -152,28 +153,42 @@ def announce(session_code: str, page_index: int, sent: list[tuple[int, str, str]
 # -- a message from a browser ----------------------------------------------------------------
 
 
+RETRY_SQLSTATES = ("40P01", "40001")  # PostgreSQL: deadlock victim, serialization failure
+ATTEMPTS = 5
+
+
+def _should_retry(exc: BaseException, attempt: int) -> bool:
+    """A unit of work PostgreSQL aborted to resolve a deadlock is run again: the message is not lost."""
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return isinstance(exc, DBAPIError) and code in RETRY_SQLSTATES and attempt < ATTEMPTS - 1
+
+
 def handle_message(code: str, page_name: str, page_index: int, data: Any) -> Outcome:
     """Run a plain live_method for the participant in one unit of work, under the group lock."""
-    outcome = Outcome()
-    session_code = ""
-    try:
-        with writer_turn(), unit_of_work():
-            page = _locate(code, page_name, page_index, lock_group=True)
-            session_code = page.session.code
-            if not live.has_live_method(type(page)):
-                raise Stale(f"{page_name} has no live_method")
-            members = members_of(page)
-            outcome.sent = _store(page, live.call_live_method(page, data, list(members)), members)
-            outcome.handled = True
-    except Stale as exc:
-        logger.warning("Ignoring liveSend message: %s", exc)
+    for attempt in range(ATTEMPTS):
+        outcome = Outcome()
+        try:
+            with writer_turn(), unit_of_work():
+                page = _locate(code, page_name, page_index, lock_group=True)
+                session_code = page.session.code
+                if not live.has_live_method(type(page)):
+                    raise Stale(f"{page_name} has no live_method")
+                members = members_of(page)
+                outcome.sent = _store(page, live.call_live_method(page, data, list(members)), members)
+                outcome.handled = True
+        except Stale as exc:
+            logger.warning("Ignoring liveSend message: %s", exc)
+            return outcome
+        except Exception as exc:  # app code: report to the sender, keep serving everyone else
+            if _should_retry(exc, attempt):
+                time.sleep(0.01 * (attempt + 1))
+                continue
+            logger.exception("Error in live_method of %s (participant %s)", page_name, code)
+            outcome.error = exc
+            return outcome
+        announce(session_code, page_index, outcome.sent)
         return outcome
-    except Exception as exc:  # app code: report to the sender, keep serving everyone else
-        logger.exception("Error in live_method of %s (participant %s)", page_name, code)
-        outcome.error = exc
-        return outcome
-    announce(session_code, page_index, outcome.sent)
-    return outcome
+    raise AssertionError("unreachable")
 
 
 def stream_message(code: str, page_name: str, page_index: int, data: Any) -> Outcome:
