@@ -60,13 +60,14 @@ def test_history_on_connect_and_messages_reach_only_the_channel(chat_group):
     try:
         for ws in sockets:
             assert json.loads(ws.recv(timeout=5)) == []
-        send(sockets[0], widgets[0], "hi <b>all</b> & \"you\"")
-        send(sockets[1], widgets[1], "hello")
         first = {"nickname": "Participant 1", "body": "hi <b>all</b> & \"you\"",
                  "participant_id": widgets[0]["participant_id"]}
         second = {"nickname": "Participant 2", "body": "hello", "participant_id": widgets[1]["participant_id"]}
+        send(sockets[0], widgets[0], first["body"])
         for ws in sockets[:3]:
             assert json.loads(ws.recv(timeout=5)) == [first]
+        send(sockets[1], widgets[1], second["body"])
+        for ws in sockets[:3]:
             assert json.loads(ws.recv(timeout=5)) == [second]
         for ws in sockets[3:]:  # the other group's chat hears nothing
             with pytest.raises(TimeoutError):
