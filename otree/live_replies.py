@@ -36,7 +36,7 @@ from otree.conf import settings
 from otree.currency import json_default
 from otree.db.core import Participant
 from otree.db.live_tables import LiveReply
-from otree.db.uow import current_session, new_session, unit_of_work
+from otree.db.uow import current_session, unit_of_work
 from otree.pages import BasePage, build_page, slot_of
 
 logger = logging.getLogger("otree.live")
@@ -194,47 +194,38 @@ def handle_message(code: str, page_name: str, page_index: int, data: Any) -> Out
 def stream_message(code: str, page_name: str, page_index: int, data: Any) -> Outcome:
     """Run an async generator live_method: each yielded reply is stored and sent at once.
 
-    Runs in a worker thread, on a private event loop, so its awaits block nobody. One
-    database session spans the stream, but each step commits on its own: objects stay
-    loaded between steps, and a step that does not touch the database holds no lock.
+    Runs in a worker thread, on a private event loop, so its awaits block nobody. One unit of
+    work spans the stream, but each step commits on its own: objects stay loaded between steps
+    (expire_on_commit is off), and a step that does not touch the database holds no lock.
     """
     outcome = Outcome()
-    db = new_session()
-    from otree.db.uow import _current
-
-    token = _current.set(db)
     loop = asyncio.new_event_loop()
     try:
-        try:
+        with unit_of_work() as db:
             page = _locate(code, page_name, page_index, lock_group=False)
             session_code = page.session.code
             members = members_of(page)
             generator = live.invoke(page, data)
             db.commit()
-        except Stale as exc:
-            db.rollback()
-            logger.warning("Ignoring liveSend message: %s", exc)
-            return outcome
-        outcome.handled = True
-        while True:
-            try:
-                reply = loop.run_until_complete(generator.__anext__())
-            except StopAsyncIteration:
+            outcome.handled = True
+            while True:
+                try:
+                    # The step runs in a task that copies this context: app code finds this unit of work.
+                    reply = loop.run_until_complete(generator.__anext__())
+                except StopAsyncIteration:
+                    break
+                sent = _store(page, live.recipients(reply, list(members)), members)
                 db.commit()
-                break
-            sent = _store(page, live.recipients(reply, list(members)), members)
-            db.commit()
-            outcome.sent.extend(sent)
-            announce(session_code, page_index, sent)
+                outcome.sent.extend(sent)
+                announce(session_code, page_index, sent)
+    except Stale as exc:
+        logger.warning("Ignoring liveSend message: %s", exc)
     except Exception as exc:  # app code: report to the sender, keep serving everyone else
-        db.rollback()
         logger.exception("Error in live_method of %s (participant %s)", page_name, code)
         outcome.error = exc
     finally:
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
-        db.close()
-        _current.reset(token)
     return outcome
 
 
