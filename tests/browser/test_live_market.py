@@ -81,6 +81,17 @@ def test_two_traders_and_a_reload_mid_trade(tmp_path, live_server, chromium):
     buyer.reload()
     wait_for_book(buyer, traded)
     assert buyer.inner_text("#units-left") == "1"
+
+    # the seller's connection drops (the page stays open) while the buyer bids again: when it
+    # reconnects, live.js asks for the replies it missed and the page catches up
+    seller.evaluate("window.liveSocket.close()")
+    order(buyer, 60)
+    again = dict(bids=[["60", "1"]], asks=[], trades=[["70", "1", "2"]])
+    wait_for_book(buyer, again)
+    seller.wait_for_timeout(300)
+    assert book(seller) == traded  # not connected: nothing yet
+    seller.evaluate("window.liveSocket.reconnect()")
+    wait_for_book(seller, again)
     assert not errors, errors
 
 
