@@ -94,11 +94,14 @@ def writer_turn():
 # -- finding the page a message is for --------------------------------------------------------
 
 
-def _locate(code: str, page_name: str, page_index: int, *, lock_group: bool) -> BasePage:
+def _locate(code: str, page_name: str, page_index: int, *, lock_group: bool, for_state: bool = False) -> BasePage:
     db = current_session()
     participant = db.scalars(select(Participant).filter_by(code=code)).one_or_none()
     if participant is None:
         raise Stale(f"participant {code!r} does not exist")
+    if participant.is_browser_bot and not for_state:
+        # As in oTree: a browser bot's page must not act on its own; call_live_method plays it.
+        raise Stale(f"participant {code} is a browser bot")
     slot = _check_position(participant, page_name, page_index)
     # On SQLite the unit of work already holds the database's write lock (BEGIN IMMEDIATE).
     if lock_group and db.get_bind().dialect.name != "sqlite":
@@ -273,7 +276,7 @@ def greet(code: str, page_name: str, page_index: int, since: int, reconnect: boo
                 return Greeting(messages=[(row[0], row[1]) for row in rows], streaming=streaming)
         try:
             with writer_turn(), unit_of_work():
-                page = _locate(code, page_name, page_index, lock_group=True)
+                page = _locate(code, page_name, page_index, lock_group=True, for_state=True)
                 state = live.live_state(page)
                 covered = last_reply_id(code, page_index)
         except Stale:

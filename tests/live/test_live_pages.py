@@ -239,3 +239,17 @@ def test_bad_socket_parameters_get_an_error(group):
     with connect(group[0].server.ws_url + "/live?participant_code=x") as ws:
         message = json.loads(ws.recv(timeout=5))
         assert message["otree_success"] is False
+
+
+def test_browser_bot_pages_do_not_send_live_messages(group):
+    """As in oTree: a browser bot's live traffic is played by call_live_method, not by its page."""
+    from otree.db.core import Participant
+
+    with unit_of_work() as db:
+        db.scalars(select(Participant).filter_by(code=group[0].code)).one().is_browser_bot = True
+    for member in group:
+        member.open()
+    group[0].send({"kind": "bid", "amount": 5})
+    group[1].nothing()
+    group[1].send({"kind": "bid", "amount": 2})  # a person's page in the same group still works
+    assert group[0].payload() == {"total": 2, "by": 2}
