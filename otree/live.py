@@ -2,7 +2,14 @@
 
 `live_method(player, data)` returns None (nothing to send) or a dict keyed by id_in_group
 (0 = everyone in the group). oTree 6 also allows an async generator that yields several
-such dicts. This module is used by the /live WebSocket and by bots (call_live_method).
+such dicts. The forms of oTree 3 work too: `live_method = 'live_bid'` names a Player
+method, and a self-format page may define `def live_method(self, data)`.
+
+A page may also define `live_state(player)`: what a participant's page needs to rebuild
+itself. Its return value is sent to that participant alone whenever their live socket
+connects after a page load or refresh (see otree.live_replies).
+
+This module is used by the /live WebSocket and by bots (call_live_method).
 """
 
 from __future__ import annotations
@@ -11,7 +18,9 @@ import asyncio
 import inspect
 from typing import Any
 
-from otree.pages import BasePage, find_hook
+from otree.pages import BasePage, call_hook, find_hook
+
+STATE_HOOK = "live_state"
 
 
 class LiveMethodBadReturnValue(TypeError):
@@ -22,17 +31,55 @@ def has_live_method(page_class) -> bool:
     return find_hook(page_class, "live_method") is not None
 
 
-def _invoke(page: BasePage, data: Any):
+def has_live_state(page_class) -> bool:
+    return find_hook(page_class, STATE_HOOK) is not None
+
+
+def live_group(session_code: str, page_index: int, participant_code: str) -> str:
+    """The channel-layer group of one participant's sockets on one live page (oTree's name)."""
+    return f"live-{session_code}-{page_index}-{participant_code}"
+
+
+def _target(page_class, app):
+    """The function live_method resolves to (for telling an async generator from a plain function)."""
+    raw = find_hook(page_class, "live_method")
+    if isinstance(raw, str):
+        return getattr(app.Player, raw, None)
+    if isinstance(raw, staticmethod):
+        return raw.__func__
+    return raw
+
+
+def is_streaming(page_class, app) -> bool:
+    """Whether the page's live_method is an async generator (`async def` with `yield`)."""
+    return inspect.isasyncgenfunction(_target(page_class, app))
+
+
+def invoke(page: BasePage, data: Any):
+    """Call the live method the way the app's format expects; a result, or an async generator."""
     raw = find_hook(type(page), "live_method")
     if raw is None:
         raise ValueError(f"{type(page).__name__} has no live_method")
     if isinstance(raw, str):
         # oTree 3 self format: the name of a Player method, live_method = 'live_bid'.
-        return getattr(page.player, raw)(data)
+        method = getattr(page.player, raw, None)
+        if method is None:
+            raise AttributeError(f"{type(page).__name__}.live_method = {raw!r}, but Player has no method {raw!r}")
+        return method(data)
     if page._app.is_noself:
         fn = raw.__func__ if isinstance(raw, staticmethod) else raw
         return fn(page.player, data)
     return getattr(page, "live_method")(data)
+
+
+def check_result(result) -> None:
+    """Refuse what oTree 6 refuses: a coroutine (async def without yield) or a sync generator."""
+    if inspect.iscoroutine(result):
+        result.close()
+        raise LiveMethodBadReturnValue("live_method must be a plain function or an async generator (with yield)")
+    if inspect.isgenerator(result):
+        result.close()
+        raise LiveMethodBadReturnValue("live_method cannot be a generator; use `async def` with `yield` to stream")
 
 
 def _collect(result) -> list:
@@ -42,9 +89,7 @@ def _collect(result) -> list:
             return [item async for item in result]
 
         return asyncio.run(drain())
-    if inspect.iscoroutine(result):
-        result.close()
-        raise LiveMethodBadReturnValue("live_method must be a plain function or an async generator (with yield)")
+    check_result(result)
     return [result]
 
 
@@ -68,18 +113,27 @@ def recipients(reply, group_member_ids: list[int]) -> list[tuple[int, Any]]:
     return pairs
 
 
-def call_live_method(page: BasePage, data: Any) -> list[tuple[int, Any]]:
-    """Run the page's live_method for its player; returns (id_in_group, payload) to deliver."""
-    members = [p.id_in_group for p in page.group.get_players()]
+def call_live_method(page: BasePage, data: Any, members: list[int] | None = None) -> list[tuple[int, Any]]:
+    """Run the page's live_method for its player; returns (id_in_group, payload) to deliver.
+
+    `members`: the id_in_group of every member of the group (read from the database if not given).
+    """
+    if members is None:
+        members = [p.id_in_group for p in page.group.get_players()]
     deliveries: list[tuple[int, Any]] = []
-    for reply in _collect(_invoke(page, data)):
+    for reply in _collect(invoke(page, data)):
         deliveries.extend(recipients(reply, members))
     return deliveries
 
 
+def live_state(page: BasePage):
+    """The page's live_state hook for its player (None when the page has none)."""
+    return call_hook(page, STATE_HOOK, default=None)
+
+
 def raw_result(page: BasePage, data: Any):
     """What the live method returned (merged over an async generator's yields), for bots."""
-    replies = [r for r in _collect(_invoke(page, data)) if r]
+    replies = [r for r in _collect(invoke(page, data)) if r]
     if not replies:
         return None
     if len(replies) == 1:

@@ -8,7 +8,7 @@ import sys
 
 OTREE = os.path.join(os.path.dirname(sys.executable), "otree")
 GAMES = ["public_goods", "trust", "dictator", "ultimatum", "guess_two_thirds", "prisoner", "matching_pennies",
-         "cournot", "survey", "arrival"]
+         "cournot", "survey", "arrival", "market"]
 
 
 def run(args, cwd, stdin=None, timeout=900):

@@ -1,6 +1,7 @@
 """Database layer: engine, units of work, fields, model base classes and schema."""
 
 from . import records  # noqa: F401 - registers oTree's bookkeeping tables
+from . import live_tables  # noqa: F401 - live page replies and chat messages
 from . import rooms_tables  # noqa: F401 - room presence and participant vars sent ahead by REST
 from .uow import current_session, unit_of_work
 

@@ -18,6 +18,8 @@ SESSION_CONFIGS = [
          num_demo_participants=2),
     dict(name='survey', display_name="Survey (every field kind)", app_sequence=['survey', 'payment_info'],
          num_demo_participants=1),
+    dict(name='market', display_name="Continuous double auction (live page)", app_sequence=['market', 'payment_info'],
+         num_demo_participants=4),
     dict(name='arrival', display_name="Groups formed by arrival time", app_sequence=['arrival'],
          num_demo_participants=4),
 ]

@@ -19,7 +19,7 @@ from otree.conf import settings
 from otree.extensions import build_routes
 from otree.project import Project
 
-from . import admin, auth, demo, export_views, monitor, participant, rest, rooms, sockets
+from . import admin, auth, chat, demo, export_views, live_socket, monitor, participant, rest, rooms, sockets
 from .rendering import PACKAGE_DIR, build_engine
 
 logger = logging.getLogger("otree.web")
@@ -43,6 +43,8 @@ def websocket_routes() -> list:
         WebSocketRoute("/subsession_wait_page", sockets.SubsessionWaitPageConsumer.as_endpoint()),
         WebSocketRoute("/group_by_arrival_time", sockets.GBATWaitPageConsumer.as_endpoint()),
         WebSocketRoute("/auto_advance", sockets.AutoAdvanceConsumer.as_endpoint()),
+        WebSocketRoute("/live", live_socket.LiveConsumer.as_endpoint()),
+        WebSocketRoute("/chat", chat.ChatConsumer.as_endpoint()),
     ]
 
 

@@ -20,19 +20,14 @@ from starlette.routing import Route
 
 from otree.export import (PAGE_TIMES_STEM, WIDE_STEM, ExportError, csv_chunks, custom_export_names,
                           custom_stem, rows_app, rows_custom, rows_page_times, rows_wide, write_xlsx)
+from otree.export.chat import rows_chat
 from otree.project import get_project
 
 from .auth import admin_view, is_logged_in
 from .rendering import render
 
-CHAT_COLUMNS = ["session_code", "id_in_session", "participant_code", "channel", "nickname", "body", "timestamp"]
 FORMATS = {"csv": ("csv", "text/csv"), "csv_bom": ("csv", "text/csv"),
            "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
-
-
-def rows_chat(session_codes=None) -> Iterator[list]:
-    """Chat messages (the chat feature stores none yet: the header with oTree's columns)."""
-    yield list(CHAT_COLUMNS)
 
 
 def _rows_for(kind: str, params) -> tuple[str, Callable[[], Iterator[list]]]:

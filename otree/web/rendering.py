@@ -10,6 +10,7 @@ from typing import Any
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
+from otree import live_replies
 from otree.conf import settings
 from otree.currency import json_default
 from otree.pages import BasePage, WaitPage, call_hook, find_hook, form_fields_of, form_model_name, timeout_seconds_of
@@ -33,6 +34,9 @@ def build_engine(project):
         if os.path.isdir(templates) and templates not in search_path:
             search_path.append(templates)
     _engine = TemplateEngine(search_path, auto_reload=settings.DEBUG)
+    from .chat import chat_html
+
+    _engine.env.globals["chat_html"] = chat_html
     return _engine
 
 
@@ -70,6 +74,7 @@ def page_context(page: BasePage, form=None) -> dict[str, Any]:
         participant_code=page.participant.code,
     )
     _timer(page, context)
+    context.update(live_replies.page_context(page))
     extra = call_hook(page, "vars_for_template", default=None) or {}
     if not isinstance(extra, dict):
         raise TypeError(f"{type(page).__name__}.vars_for_template must return a dict, not {type(extra).__name__}")

@@ -21,12 +21,13 @@
     return scheme + window.location.host + path;
   }
 
-  /* A WebSocket that reconnects by itself after the connection drops. */
+  /* A WebSocket that reconnects by itself after the connection drops. `path` may be a
+   * function returning the path, called again for every (re)connection. */
   function makeReconnectingWebSocket(path, options) {
-    var url = socketUrl(path);
+    var url = typeof path === 'function' ? function () { return socketUrl(path()); } : socketUrl(path);
     if (typeof window.ReconnectingWebSocket !== 'function') {
       // The library did not load: fall back to a plain socket (no reconnect).
-      return new window.WebSocket(url);
+      return new window.WebSocket(typeof url === 'function' ? url() : url);
     }
     var settings = {
       minReconnectionDelay: 1000 + Math.random() * 2000,
