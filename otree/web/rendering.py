@@ -76,7 +76,9 @@ def page_context(page: BasePage, form=None) -> dict[str, Any]:
                    ("App", app.name), ("Round", page.round_number), ("Page", type(page).__name__),
                    ("ID in group", player.id_in_group), ("Group", player.group.id_in_subsession)],
             vars_for_template=sorted(extra.items(), key=lambda item: str(item[0])),
+            restart_url=f"/join/{page.session._anonymous_code}",
         )
+        context["debug_tab_prefix"] = f"[{page.session.code}/P{page.participant.id_in_session}]"
     return context
 
 
