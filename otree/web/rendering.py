@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse
 
 from otree.conf import settings
 from otree.currency import json_default
+from otree.i18n import N_, gettext
 from otree.pages import BasePage, WaitPage, call_hook, find_hook, form_fields_of, form_model_name, timeout_seconds_of
 
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -97,7 +98,7 @@ def _timer(page: BasePage, context: dict) -> None:
             participant._timeout_expiration_time = time.time() + seconds
     if participant._timeout_page_index == page._index_in_pages and participant._timeout_expiration_time is not None:
         context["remaining_timeout_seconds"] = max(0, participant._timeout_expiration_time - time.time())
-        context["timer_text"] = getattr(type(page), "timer_text", None) or "Time left to complete this page:"
+        context["timer_text"] = getattr(type(page), "timer_text", None) or gettext(N_("Time left to complete this page:"))
 
 
 def build_form(page: BasePage, data=None):
@@ -130,8 +131,9 @@ def render_wait_page(page: WaitPage) -> HTMLResponse:
 
     context = page_context(page)
     title = type(page).title_text  # a string, or (old apps) a method
-    context.setdefault("title_text", call_hook(page, "title_text") if callable(title) else title)
-    context.setdefault("body_text", type(page).body_text)
+    # The defaults are translated; an app's own text is looked up too (and shown as is if not found).
+    context.setdefault("title_text", call_hook(page, "title_text") if callable(title) else gettext(title))
+    context.setdefault("body_text", gettext(type(page).body_text) if type(page).body_text else type(page).body_text)
     context["wait_page_socket_url"] = socket_url(page)
     # As a JS string literal for makeReconnectingWebSocket("..."): our own URL of ids and app names.
     context["wait_page_socket_js"] = Markup(json.dumps(context["wait_page_socket_url"]).replace("</", "<\\/"))
