@@ -233,7 +233,7 @@ def print_help() -> None:
 
 def _load_plugins() -> None:
     """Commands that live in their own modules register themselves when imported."""
-    for module in ("otree.server.commands", "otree.bots.commands", "otree.zipfiles"):
+    for module in ("otree.server.commands", "otree.bots.commands", "otree.bots.browser", "otree.zipfiles"):
         try:
             __import__(module)
         except ModuleNotFoundError as exc:

@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from otree import channels
 from otree.conf import settings
+from otree.bots import browser as browser_bots
 from otree.project import Project
 
 from . import admin, auth, demo, export_views, monitor, participant, rest, rooms, sockets
@@ -80,7 +81,7 @@ def create_app(project: Project) -> Starlette:
         Route("/login", auth.login, methods=["GET", "POST"]),
         Route("/logout", auth.logout),
     ]
-    for module in (rest, admin, monitor, rooms, export_views):
+    for module in (rest, admin, monitor, rooms, export_views, browser_bots):
         routes += module.routes()
     for module in (admin, monitor, rooms, export_views):
         routes += module.websocket_routes()

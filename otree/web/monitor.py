@@ -73,6 +73,7 @@ async def session_monitor(request: Request) -> Response:
             for row in rows:
                 row["since"] = since(row["last_move"], now)
             return dict(session_header(session), rows=rows, page_labels=json.dumps(monitor.page_labels(session)),
+                        browser_bots=bool(session.config.get("use_browser_bots")),
                         statuses=sorted({row["status"] for row in rows if row["status"]}),
                         advance_batch=monitor.ADVANCE_BATCH)
 

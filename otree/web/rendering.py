@@ -123,6 +123,9 @@ def render_page(page: BasePage, form=None, status: int = 200, headers: dict | No
     context["auto_advance_url"] = (
         f"/auto_advance?participant_code={page.participant.code}&page_index={page._index_in_pages}"
     )
+    from otree.bots.browser import script_url
+
+    context["browser_bot_url"] = script_url(page)
     return render(page.get_template_name(), context, status=status, headers=headers, base=_base_for("Page"))
 
 
