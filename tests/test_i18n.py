@@ -64,3 +64,20 @@ def test_points_take_the_plural_form_of_the_language():
         assert [str(Currency(n)) for n in (1, 3, 5, 21)] == ["1 балл", "3 балла", "5 баллов", "21 балл"]
     with settings.override(LANGUAGE_CODE="de", USE_POINTS=True, POINTS_DECIMAL_PLACES=1):
         assert str(Currency(1)) == "1,0 Punkt" and str(Currency(2.5)) == "2,5 Punkte"
+
+
+def test_room_pages_follow_the_language():
+    from otree.templating import TemplateEngine
+
+    engine = TemplateEngine([os.path.join(i18n_tools.PACKAGE_DIR, "templates")])
+    context = dict(room_display_name="Lab <1>", participant_label="A7", ask_for_label=False,
+                   validate_url="/room/lab", welcome_page_ok_fields="", socket_url="/wait_for_session/lab")
+    with settings.override(LANGUAGE_CODE="de"):
+        waiting = engine.render("otree/rooms/WaitForSession.html", context)
+        welcome = engine.render("otree/rooms/Welcome.html", context)
+    assert "<title>Bitte warten</title>" in waiting
+    assert "Warten auf den Beginn der Sitzung in Lab &lt;1&gt;." in waiting  # the room's name stays escaped
+    assert "Teilnehmerkennzeichen: A7" in waiting
+    assert "Willkommen bei Lab &lt;1&gt;." in welcome and ">Weiter</button>" in welcome
+    with settings.override(LANGUAGE_CODE="en"):
+        assert "Waiting for the session in Lab &lt;1&gt; to begin." in engine.render("otree/rooms/WaitForSession.html", context)
