@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from tests.conftest import copy_project
 from tests.live.helpers import create
@@ -80,6 +81,22 @@ def test_use_browser_bots_in_a_session_config(tmp_path, live_server, chromium):
     db = os.path.join(path, "db.sqlite3")
     codes = create(path, f"sqlite:///{db}", "trio_in_browsers", 3)
     server = live_server(path, f"sqlite:///{db}")
+    from otree.db import unit_of_work
+    from otree.db.core import Participant
+
+    with unit_of_work(readonly=True) as session:
+        session_code = session.scalars(select(Participant).filter_by(code=codes[0])).one().session.code
+    # The monitor's chart follows the bots: record every state it shows.
+    monitor = chromium.new_context().new_page()
+    monitor.goto(f"{server.url}/SessionMonitor/{session_code}")
+    monitor.wait_for_selector('#monitor-connection[data-connected="1"]', timeout=10_000)
+    assert "Browser bots play this session" in monitor.inner_text("body")
+    monitor.evaluate("""() => {
+        window.chartStates = [];
+        const chart = document.getElementById('monitor-chart');
+        new MutationObserver(() => window.chartStates.push(chart.dataset.counts))
+            .observe(chart, {attributes: true, attributeFilter: ['data-counts']});
+    }""")
     tabs = open_tabs(chromium, [f"{server.url}/InitializeParticipant/{code}" for code in codes])
     # the first tab shows that a bot is at work on each page
     tabs[0].wait_for_selector(".otree-browser-bot-status")
@@ -87,6 +104,11 @@ def test_use_browser_bots_in_a_session_config(tmp_path, live_server, chromium):
     for tab in tabs:
         tab.wait_for_url("**/OutOfRangeNotification/*", timeout=60_000)
     assert players(db) == [(1, 2, "red", 1, 12), (2, 4, "green", 0, 12), (3, 6, "blue", 1, 12)]
+    monitor.wait_for_function("window.chartStates.length && window.chartStates.slice(-1)[0] === '[0,0,0]'",
+                              timeout=10_000)
+    states = [json.loads(state) for state in monitor.evaluate("window.chartStates")]
+    assert any(sum(state) > 0 for state in states)  # participants were seen on the pages while playing
+    assert len({tuple(state) for state in states}) >= 3
 
 
 def test_sessions_without_browser_bots_load_no_bot_script(tmp_path, live_server, chromium):
