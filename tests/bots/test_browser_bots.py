@@ -98,9 +98,6 @@ def test_use_browser_bots_in_a_session_config(tmp_path, live_server, chromium):
             .observe(chart, {attributes: true, attributeFilter: ['data-counts']});
     }""")
     tabs = open_tabs(chromium, [f"{server.url}/InitializeParticipant/{code}" for code in codes])
-    # the first tab shows that a bot is at work on each page
-    tabs[0].wait_for_selector(".otree-browser-bot-status")
-    assert "Browser bot" in tabs[0].inner_text(".otree-browser-bot-status")
     for tab in tabs:
         tab.wait_for_url("**/OutOfRangeNotification/*", timeout=60_000)
     assert players(db) == [(1, 2, "red", 1, 12), (2, 4, "green", 0, 12), (3, 6, "blue", 1, 12)]
