@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import keyword
 import os
-import secrets
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -82,7 +81,10 @@ def startproject(args) -> int:
     samples = not args.noinput and ask_yes_no("Include sample games?")
     # The sample project is self-contained (settings, apps with bots, rooms); works offline.
     template = os.path.join(PACKAGE_DIR, "sample_project" if samples else "project_template")
-    _copy_template(template, name, {"{{ secret_key }}": str(secrets.randbelow(9 * 10**12) + 10**12)})
+    _copy_template(template, name, {})
+    from otree import newproject
+
+    newproject.finish(name)  # its own SECRET_KEY, and a requirements.txt that installs
     print(f"Created project folder {name}/" + (" with sample games" if samples else "") + ".")
     print(f"Next: cd {name} && otree devserver" + ("   (and `otree test` runs every game's bots)" if samples else ""))
     return 0
@@ -231,7 +233,8 @@ def print_help() -> None:
 
 def _load_plugins() -> None:
     """Commands that live in their own modules register themselves when imported."""
-    for module in ("otree.server.commands", "otree.bots.commands", "otree.shell"):
+    for module in ("otree.server.commands", "otree.bots.commands", "otree.shell", "otree.bots.browser",
+                   "otree.zipfiles"):
         try:
             __import__(module)
         except ModuleNotFoundError as exc:
@@ -240,6 +243,16 @@ def _load_plugins() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        # `otree help | head`: the reader has gone. Point stdout at /dev/null so the final flush
+        # at exit does not complain, and stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _run(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _load_plugins()
     if not argv or argv[0] in ("help", "--help", "-h"):

@@ -359,7 +359,11 @@ class Currency(_QuantizedDecimal):
         custom_name = settings.POINTS_CUSTOM_NAME
         if custom_name:
             return f"{number} {custom_name}"
-        return f"{number} {'point' if self == 1 else 'points'}"
+        from otree.i18n import ngettext
+
+        whole = self == int(self)  # 1.5 points: the plural form, whatever the language's rule for 1
+        unit = ngettext("point", "points", int(self) if whole else 2)
+        return f"{number} {unit}"
 
     def __repr__(self) -> str:
         return f"{Decimal.__str__(self)}cu"

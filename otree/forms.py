@@ -11,6 +11,8 @@ error messages) is HTML-escaped; pass a `markupsafe.Markup` to put HTML in a lab
 
 from __future__ import annotations
 
+from otree.i18n import N_, gettext
+
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterable
@@ -38,13 +40,13 @@ __all__ = ["Form", "NON_FIELD_ERRORS"]
 NON_FIELD_ERRORS = "__all__"
 
 # The messages of Django's form fields, which oTree apps and bots have always seen.
-MSG_REQUIRED = "This field is required."
-MSG_INTEGER = "Enter a whole number."
-MSG_NUMBER = "Enter a number."
-MSG_MIN = "Ensure this value is greater than or equal to {limit}."
-MSG_MAX = "Ensure this value is less than or equal to {limit}."
-MSG_MAX_LENGTH = "Ensure this value has at most {max} characters (it has {length})."
-MSG_INVALID_CHOICE = "Select a valid choice. {value} is not one of the available choices."
+MSG_REQUIRED = N_("This field is required.")
+MSG_INTEGER = N_("Enter a whole number.")
+MSG_NUMBER = N_("Enter a number.")
+MSG_MIN = N_("Ensure this value is greater than or equal to {limit}.")
+MSG_MAX = N_("Ensure this value is less than or equal to {limit}.")
+MSG_MAX_LENGTH = N_("Ensure this value has at most {max} characters (it has {length}).")
+MSG_INVALID_CHOICE = N_("Select a valid choice. {value} is not one of the available choices.")
 
 EMPTY_CHOICE_LABEL = "--------"
 
@@ -160,20 +162,20 @@ def _parse_number(field: Field, text: str) -> Any:
     """The typed value of a numeric field from its text; _Invalid if it is not a number."""
     if isinstance(field, IntegerField):
         if not _INTEGER_RE.match(text):
-            raise _Invalid(MSG_INTEGER)
+            raise _Invalid(gettext(MSG_INTEGER))
         return int(text.split(".")[0])
     if not _NUMBER_RE.match(text):
-        raise _Invalid(MSG_NUMBER)
+        raise _Invalid(gettext(MSG_NUMBER))
     if isinstance(field, FloatField):
         number = float(text)
         if number in (float("inf"), float("-inf")):
-            raise _Invalid(MSG_NUMBER)
+            raise _Invalid(gettext(MSG_NUMBER))
         return number
     # CurrencyField, RealWorldCurrencyField, DecimalField: exact decimal, rounded by the type.
     try:
         return field.coerce(Decimal(text))
     except (InvalidOperation, ValueError, ArithmeticError):
-        raise _Invalid(MSG_NUMBER) from None
+        raise _Invalid(gettext(MSG_NUMBER)) from None
 
 
 def _parse_bool(text: str) -> bool:
@@ -182,7 +184,7 @@ def _parse_bool(text: str) -> bool:
         return True
     if lowered in _FALSE_TEXTS:
         return False
-    raise _Invalid(MSG_INVALID_CHOICE.format(value=text))
+    raise _Invalid(gettext(MSG_INVALID_CHOICE).format(value=text))
 
 
 def _currency_input(field: CurrencyField) -> tuple[str, str]:
@@ -265,7 +267,7 @@ class Form:
             if raw is not None:
                 choices = _choice_pairs(field, raw)
             elif isinstance(field, BooleanField):
-                choices = list(field.choices)  # the default Yes/No
+                choices = [(value, gettext(label)) for value, label in field.choices]  # the default Yes/No
             else:
                 choices = None
             self._choices_cache[name] = choices
@@ -358,7 +360,7 @@ class Form:
         text = self._submitted_text(name)
         if text == "":
             if not field.blank:
-                raise _Invalid(MSG_REQUIRED)
+                raise _Invalid(gettext(MSG_REQUIRED))
             # Blank text is stored as "" (as oTree does); other types have no value.
             return "" if isinstance(field, StringField) else None
         choices = self._choices(name)
@@ -369,7 +371,7 @@ class Form:
             self._check_limits(name, field, value)
             return value
         if isinstance(field, StringField) and field.max_length is not None and len(text) > field.max_length:
-            raise _Invalid(MSG_MAX_LENGTH.format(max=field.max_length, length=len(text)))
+            raise _Invalid(gettext(MSG_MAX_LENGTH).format(max=field.max_length, length=len(text)))
         return text
 
     def _clean_choice(self, field: Field, text: str, choices: Choices) -> Any:
@@ -392,25 +394,25 @@ class Form:
                 # type() check: True == 1 must not select the choice 1 (or vice versa).
                 if isinstance(value, bool) == isinstance(parsed, bool) and value == parsed:
                     return value
-        raise _Invalid(MSG_INVALID_CHOICE.format(value=text))
+        raise _Invalid(gettext(MSG_INVALID_CHOICE).format(value=text))
 
     def _check_limits(self, name: str, field: Field, value: Any) -> None:
         low, high = self._limits(name)
         if low is not None and value < low:
-            raise _Invalid(MSG_MIN.format(limit=low))
+            raise _Invalid(gettext(MSG_MIN).format(limit=low))
         if high is not None and value > high:
-            raise _Invalid(MSG_MAX.format(limit=high))
+            raise _Invalid(gettext(MSG_MAX).format(limit=high))
         if isinstance(field, IntegerField):
             if value < INTEGER_RANGE[0]:
-                raise _Invalid(MSG_MIN.format(limit=INTEGER_RANGE[0]))
+                raise _Invalid(gettext(MSG_MIN).format(limit=INTEGER_RANGE[0]))
             if value > INTEGER_RANGE[1]:
-                raise _Invalid(MSG_MAX.format(limit=INTEGER_RANGE[1]))
+                raise _Invalid(gettext(MSG_MAX).format(limit=INTEGER_RANGE[1]))
 
     def _clean_checkbox(self, name: str, field: Field) -> bool:
         # An unchecked checkbox is simply not posted: that means False.
         checked = self._submitted_text(name).lower() not in _FALSE_TEXTS
         if not checked and not field.blank:
-            raise _Invalid(MSG_REQUIRED)  # a required checkbox must be ticked (e.g. consent)
+            raise _Invalid(gettext(MSG_REQUIRED))  # a required checkbox must be ticked (e.g. consent)
         return checked
 
     def _clean_several(self, name: str, field: Field) -> list[str]:
@@ -418,13 +420,13 @@ class Form:
         submitted = [v for v in submitted if v]
         if not submitted:
             if not field.blank:
-                raise _Invalid(MSG_REQUIRED)
+                raise _Invalid(gettext(MSG_REQUIRED))
             return []
         allowed = {form_value(value): value for value, _ in self._choices(name) or []}
         result: list[str] = []
         for text in submitted:
             if text not in allowed:
-                raise _Invalid(MSG_INVALID_CHOICE.format(value=text))
+                raise _Invalid(gettext(MSG_INVALID_CHOICE).format(value=text))
             if allowed[text] not in result:
                 result.append(allowed[text])
         return result

@@ -109,6 +109,12 @@ def rows(session, participant_ids: Iterable[int] | None = None) -> list[dict[str
     return [_row(p, waiting.get(p.id), waits_for.get(p.id, [])) for p in participants]
 
 
+def page_labels(session) -> list[str]:
+    """One label per page of the session's page sequence, in order (the monitor chart's bars)."""
+    return [f"{slot.app.name} r{slot.round_number} {slot.name}" if slot.app.constants.NUM_ROUNDS > 1
+            else f"{slot.app.name} {slot.name}" for slot in _slots(session)]
+
+
 def _slots(session) -> list:
     from otree.pages import page_sequence
 

@@ -8,6 +8,8 @@ and pages of the session (oTree's numbering, which appears in every page URL).
 
 from __future__ import annotations
 
+from otree.i18n import N_
+
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -64,8 +66,8 @@ class WaitPage(BasePage):
     after_all_players_arrive = None
     wait_for_all_groups = False
     group_by_arrival_time = False
-    title_text = "Please wait"
-    body_text = "Waiting for the other participant(s)."
+    title_text = N_("Please wait")  # translated when shown, as are the other built-in texts
+    body_text = N_("Waiting for the other participant(s).")
 
 
 _BASES = (BasePage, Page, WaitPage)

@@ -118,9 +118,9 @@ def test_startproject(tmp_path):
     assert (root / "_static").is_dir() and (root / "_templates").is_dir()
     assert not list(root.rglob("*-tpl"))
     settings = (root / "settings.py").read_text()
-    match = re.search(r"^SECRET_KEY = '(\d+)'$", settings, re.M)
+    match = re.search(r"^SECRET_KEY = '([A-Za-z0-9_-]+)'$", settings, re.M)
     assert match, settings
-    assert len(match[1]) == 13
+    assert len(match[1]) >= 32
     assert "{{" not in settings
     assert "prodserver" in (root / "Procfile").read_text()
     assert "db.sqlite3" in (root / ".gitignore").read_text()
@@ -128,7 +128,7 @@ def test_startproject(tmp_path):
     # a second project gets another key
     assert run("startproject", "other", "--noinput", cwd=tmp_path).returncode == 0
     other = (tmp_path / "other" / "settings.py").read_text()
-    assert re.search(r"^SECRET_KEY = '(\d+)'$", other, re.M)[1] != match[1]
+    assert re.search(r"^SECRET_KEY = '([A-Za-z0-9_-]+)'$", other, re.M)[1] != match[1]
 
     # the new, empty project is usable at once
     result = run("resetdb", "--noinput", cwd=root)

@@ -298,7 +298,7 @@ def test_points_with_decimal_places_and_locale():
     with settings.override(POINTS_DECIMAL_PLACES=2):
         assert str(cu(1.5)) == "1.50 points"
     with settings.override(POINTS_DECIMAL_PLACES=1, LANGUAGE_CODE="de"):
-        assert str(cu(1.5)) == "1,5 points"
+        assert str(cu(1.5)) == "1,5 Punkte"  # the unit follows the language too
 
 
 def test_usd_display():

@@ -8,6 +8,8 @@ the wrong type raises TypeError.
 
 from __future__ import annotations
 
+from otree.i18n import N_
+
 import contextlib
 import os
 import sys
@@ -295,7 +297,7 @@ class BooleanField(Field):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         if self.choices is None:
-            self.choices = [(True, "Yes"), (False, "No")]
+            self.choices = [(True, N_("Yes")), (False, N_("No"))]  # translated when shown (otree.forms)
             self.default_choices = True
         else:
             self.default_choices = False

@@ -40,7 +40,11 @@ def unit_of_work(*, readonly: bool = False) -> Iterator[Session]:
             session.rollback()
         else:
             session.commit()
-    except BaseException:
+    except BaseException as exc:
+        # Before the rollback expires every loaded instance: the debug page shows their values.
+        from otree.debugging import capture_locals
+
+        capture_locals(exc)
         session.rollback()
         raise
     finally:

@@ -47,4 +47,4 @@ DEMO_PAGE_INTRO_HTML = """
 <p>Sample games of otree-asgi. Pick one, then open each participant's link in its own browser tab.</p>
 """
 
-SECRET_KEY = '{{ secret_key }}'
+SECRET_KEY = 'Yq3vN8kT2mR7pW4xZ6bD1fH9jL0sA5cE'

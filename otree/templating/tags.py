@@ -19,21 +19,23 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from otree import i18n
+
 from .errors import TemplateError
 from .runtime import make_forloop
 
-NEXT_BUTTON_HTML = '<button class="otree-btn-next btn btn-primary">Next</button>'
-BACK_BUTTON_HTML = '<button type="button" class="otree-btn-back btn btn-secondary">Back</button>'
+NEXT_BUTTON_HTML = '<button class="otree-btn-next btn btn-primary">{}</button>'
+BACK_BUTTON_HTML = '<button type="button" class="otree-btn-back btn btn-secondary">{}</button>'
 
 
 def next_button() -> Markup:
     """{{ next_button }}"""
-    return Markup(NEXT_BUTTON_HTML)
+    return Markup(NEXT_BUTTON_HTML).format(i18n.gettext(i18n.N_("Next")))
 
 
 def back_button() -> Markup:
     """{{ back_button }}"""
-    return Markup(BACK_BUTTON_HTML)
+    return Markup(BACK_BUTTON_HTML).format(i18n.gettext(i18n.N_("Back")))
 
 
 def _form(context: Context, tag: str) -> Any:
@@ -118,10 +120,10 @@ def default_url_for(name: Any, *args: Any, **kwargs: Any) -> str:
 
 
 def gettext(message: Any) -> str:
-    """{% trans "text" %}: no catalogs yet, so the text itself."""
+    """{% trans "text" %}: the text in the project's language (oTree's catalogs), else itself."""
     if isinstance(message, jinja2.Undefined):
         message._fail_with_undefined_error()
-    return str(message)
+    return i18n.gettext(str(message))
 
 
 @pass_context
@@ -153,4 +155,5 @@ def install(env: jinja2.Environment) -> None:
         static_url=static_url,
         chat_html=default_chat_html,
         is_defined=is_defined,
+        html_lang=i18n.html_lang,
     )

@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from otree import channels
 from otree.conf import settings
+from otree.bots import browser as browser_bots
 from otree.extensions import build_routes
 from otree.project import Project
 
@@ -83,7 +84,7 @@ def create_app(project: Project) -> Starlette:
         Route("/login", auth.login, methods=["GET", "POST"]),
         Route("/logout", auth.logout),
     ]
-    for module in (rest, admin, monitor, rooms, export_views):
+    for module in (rest, admin, monitor, rooms, export_views, browser_bots):
         routes += module.routes()
     for module in (admin, monitor, rooms, export_views):
         routes += module.websocket_routes()
@@ -95,13 +96,18 @@ def create_app(project: Project) -> Starlette:
         Middleware(SessionMiddleware, secret_key=auth.secret() or "otree-asgi", session_cookie="session",
                    max_age=14 * 24 * 3600, same_site="lax"),
     ]
-    return Starlette(debug=settings.DEBUG, routes=routes, middleware=middleware, lifespan=lifespan,
+    # debug=False: our handler below chooses between the development error page and the plain one.
+    return Starlette(debug=False, routes=routes, middleware=middleware, lifespan=lifespan,
                      exception_handlers={500: server_error})
 
 
 async def server_error(request, exc) -> HTMLResponse:
-    """Production: a plain error page, never a traceback (DEBUG shows Starlette's debug page instead)."""
+    """DEBUG: the development error page; production: a plain error page, never a traceback."""
     logger.error("Error while serving %s", request.url.path, exc_info=exc)
+    if settings.DEBUG:
+        from .debug_page import debug_response
+
+        return debug_response(request, exc)
     return HTMLResponse(
         "<!doctype html><title>Application error</title><h1>Application error (500)</h1>"
         "<p>Something went wrong on the server. Please try again in a moment; if the problem persists, "

@@ -104,6 +104,7 @@ async def login(request: Request) -> Response:
         if not await csrf_ok(request):
             return csrf_failed()
         form = await request.form()
+        context["next"] = str(form.get("next") or context["next"])  # kept when the login fails
         username, password = form.get("username", ""), form.get("password", "")
         configured = settings.ADMIN_PASSWORD or ""
         if (configured and hmac.compare_digest(str(username), str(settings.ADMIN_USERNAME or ""))

@@ -16,6 +16,8 @@ form page's /auto_advance socket, {"status": "ready"} on the wait page's socket.
 
 from __future__ import annotations
 
+import json
+
 import asyncio
 import logging
 import time
@@ -70,7 +72,8 @@ async def session_monitor(request: Request) -> Response:
             rows = monitor.rows(session)
             for row in rows:
                 row["since"] = since(row["last_move"], now)
-            return dict(session_header(session), rows=rows,
+            return dict(session_header(session), rows=rows, page_labels=json.dumps(monitor.page_labels(session)),
+                        browser_bots=bool(session.config.get("use_browser_bots")),
                         statuses=sorted({row["status"] for row in rows if row["status"]}),
                         advance_batch=monitor.ADVANCE_BATCH)
 

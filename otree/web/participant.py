@@ -91,7 +91,7 @@ def _join(anonymous_code: str, label: str | None) -> Response:
                 .with_for_update(skip_locked=True)
             ).first()
         if participant is None:
-            return _not_found("Session is full.")
+            return render("otree/SessionFull.html", {}, status=404)
         participant.visited = True
         if label:
             participant.label = label

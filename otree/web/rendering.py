@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse
 from otree import live_replies
 from otree.conf import settings
 from otree.currency import json_default
+from otree.i18n import N_, gettext
 from otree.pages import BasePage, WaitPage, call_hook, find_hook, form_fields_of, form_model_name, timeout_seconds_of
 
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -85,7 +86,9 @@ def page_context(page: BasePage, form=None) -> dict[str, Any]:
                    ("App", app.name), ("Round", page.round_number), ("Page", type(page).__name__),
                    ("ID in group", player.id_in_group), ("Group", player.group.id_in_subsession)],
             vars_for_template=sorted(extra.items(), key=lambda item: str(item[0])),
+            restart_url=f"/join/{page.session._anonymous_code}",
         )
+        context["debug_tab_prefix"] = f"[{page.session.code}/P{page.participant.id_in_session}]"
     return context
 
 
@@ -104,7 +107,7 @@ def _timer(page: BasePage, context: dict) -> None:
             participant._timeout_expiration_time = time.time() + seconds
     if participant._timeout_page_index == page._index_in_pages and participant._timeout_expiration_time is not None:
         context["remaining_timeout_seconds"] = max(0, participant._timeout_expiration_time - time.time())
-        context["timer_text"] = getattr(type(page), "timer_text", None) or "Time left to complete this page:"
+        context["timer_text"] = getattr(type(page), "timer_text", None) or gettext(N_("Time left to complete this page:"))
 
 
 def build_form(page: BasePage, data=None):
@@ -129,6 +132,9 @@ def render_page(page: BasePage, form=None, status: int = 200, headers: dict | No
     context["auto_advance_url"] = (
         f"/auto_advance?participant_code={page.participant.code}&page_index={page._index_in_pages}"
     )
+    from otree.bots.browser import script_url
+
+    context["browser_bot_url"] = script_url(page)
     return render(page.get_template_name(), context, status=status, headers=headers, base=_base_for("Page"))
 
 
@@ -137,8 +143,9 @@ def render_wait_page(page: WaitPage) -> HTMLResponse:
 
     context = page_context(page)
     title = type(page).title_text  # a string, or (old apps) a method
-    context.setdefault("title_text", call_hook(page, "title_text") if callable(title) else title)
-    context.setdefault("body_text", type(page).body_text)
+    # The defaults are translated; an app's own text is looked up too (and shown as is if not found).
+    context.setdefault("title_text", call_hook(page, "title_text") if callable(title) else gettext(title))
+    context.setdefault("body_text", gettext(type(page).body_text) if type(page).body_text else type(page).body_text)
     context["wait_page_socket_url"] = socket_url(page)
     # As a JS string literal for makeReconnectingWebSocket("..."): our own URL of ids and app names.
     context["wait_page_socket_js"] = Markup(json.dumps(context["wait_page_socket_url"]).replace("</", "<\\/"))

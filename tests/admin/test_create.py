@@ -36,7 +36,7 @@ def treatments(code: str) -> list[str]:
 
 def test_form_lists_configs_rooms_and_editable_fields(make_client):
     page = make_client().get("/create_session").text
-    assert '<option value="report" data-multiple="2">Report game</option>' in page
+    assert '<option value="report" data-multiple="2" selected>Report game</option>' in page  # the first, preselected
     assert '<option value="lcm" data-multiple="6">lcm</option>' in page
     assert '<option value="lab">The lab</option>' in page
     names = set(re.findall(r'name="(report\.[a-z_]+)"', page))

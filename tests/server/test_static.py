@@ -18,18 +18,25 @@ VENDORED = [
     ("js/bootstrap.bundle.min.js", 50_000, "Bootstrap v5."),
     ("js/jquery.min.js", 50_000, "jQuery v3."),
     ("js/reconnecting-websocket-iife.min.js", 5_000, "ReconnectingWebSocket"),
+    ("js/uPlot.iife.min.js", 30_000, "uPlot"),
 ]
 LICENSES = [
     "css/bootstrap.LICENSE",
     "js/bootstrap.LICENSE",
     "js/jquery.LICENSE.txt",
     "js/reconnecting-websocket.LICENSE",
+    "js/uPlot.LICENSE",
 ]
 OWN = {
     "js/common.js": ["makeReconnectingWebSocket", "window.otree", "wss://"],
     "js/waitpage.js": ["otree-wait-page", "socketUrl", "tab_hidden", "visibilitychange", "reload"],
     "js/auto_advance.js": ["otree-auto-advance", "auto_advanced"],
     "js/formInputs.js": ["forminputs"],
+    "js/monitor_view.js": ["otree:monitor-update", "uPlot", "m-changed", "aria-sort"],
+    "js/browser_bot.js": ["otree-browser-bot", "form.submit()"],
+    "js/select_all.js": ["otree-select-all", "indeterminate"],
+    "css/monitor.css": [".m-presence", ".m-changed"],
+    "css/debug.css": [".error-line", ".user-frame"],
     "css/otree.css": [".otree-body", ".otree-title", ".form-control-errors", ".otree-form-errors", "._formfield"],
 }
 CDN_PATTERN = re.compile(r"//cdn|googleapis|jsdelivr|unpkg|cdnjs", re.IGNORECASE)

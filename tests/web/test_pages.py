@@ -3,6 +3,8 @@ page times, timeouts, and forms (validation messages, re-display, raw buttons, r
 
 from __future__ import annotations
 
+import re
+
 import time
 from decimal import Decimal
 
@@ -101,7 +103,7 @@ def test_vars_for_template_and_js_vars_in_the_page(web):
 def test_page_title_and_next_button(web):
     (code, _) = new_session("flow", 2)
     html = web.get(web.start(code)).text
-    assert "<title>Welcome</title>" in html
+    assert re.search(r"<title>(\[\w+/P\d+\] )?Welcome</title>", html)  # DEBUG prefixes [session/P1]
     assert '<h2 class="otree-title page-header">Welcome</h2>' in html
     assert '<form id="form" method="post"' in html
     assert '<button class="otree-btn-next btn btn-primary">Next</button>' in html
@@ -343,7 +345,7 @@ def test_template_name_and_results_page(web):
     assert location(web.submit(f"/p/{p1}/hooks/Decide/5", dict(plan="share"))) == f"/p/{p1}/hooks/ResultsWait/6"
     assert location(web.get(f"/p/{p1}/hooks/ResultsWait/6")) == f"/p/{p1}/hooks/Results/7"
     html = web.get(f"/p/{p1}/hooks/Results/7").text
-    assert "<title>Outcome of round 1</title>" in html  # hooks/Outcome.html, not hooks/Results.html
+    assert re.search(r"<title>(\[\w+/P\d+\] )?Outcome of round 1</title>", html)  # hooks/Outcome.html, not Results.html
     assert '<p id="total">Group total: 32</p>' in html
     assert '<p id="partner">Partner picked 21</p>' in html
     assert '<p id="payoff">Your payoff: 32 points</p>' in html

@@ -67,7 +67,7 @@ def test_public_goods_plays_through_the_web(public_goods):
         first = web.start(code)
         assert first == f"/p/{code}/public_goods/Introduction/1"
         html = web.get(first).text
-        assert re.search(r"<title>\s*Introduction\s*</title>", html)
+        assert re.search(r"<title>\s*(\[\w+/P\d+\] )?Introduction\s*</title>", html)
         text = text_of(html)
         assert "This is a public goods game with 3 players per group, an endowment of 100 points, " \
                "and an efficiency factor of 2." in text

@@ -107,7 +107,7 @@ def test_session_wide_link_hands_out_distinct_participants_then_full(web):
     assert sorted(handed_out) == sorted(codes)
     full = web.get(f"/join/{anonymous}")
     assert full.status_code == 404
-    assert "Session is full." in full.text
+    assert "This session is full" in full.text
     # Following the link starts the participant on the first page.
     assert web.start(handed_out[0]) == f"/p/{handed_out[0]}/hooks/Welcome/1"
 

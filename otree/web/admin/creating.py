@@ -274,11 +274,13 @@ def _form_context(values: Mapping[str, Any] | None = None, errors: dict | None =
             name=name, display_name=config.get("display_name") or name,
             multiple=participants_multiple(project, config), fields=fields,
             num_demo_participants=config.get("num_demo_participants"),
+            app_sequence=list(config.get("app_sequence") or []), doc=str(config.get("doc") or "").strip(),
         ))
     return dict(
         configs=configs, rooms=rooms_setting(), errors=errors or {},
         general_error=(errors or {}).get(ALL_ERRORS) or (errors or {}).get("is_mturk"), traceback=traceback,
-        selected_config=str(values.get("session_config") or ""),
+        # The first config is preselected, as the form is most often used with it.
+        selected_config=str(values.get("session_config") or (configs[0]["name"] if configs and not submitted else "")),
         num_participants=values.get("num_participants", ""), label=values.get("label", ""),
         selected_room=str(values.get("room_name") or ""), is_mturk=bool(values.get("is_mturk")),
     )
