@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 
 from sqlalchemy import select
@@ -42,6 +43,16 @@ AREA = "demo"  # open under OTREE_AUTH_LEVEL=DEMO, login under STUDY (reference 
 
 
 # -- the page -----------------------------------------------------------------------------------
+
+
+def time_left(deadline: float | None, now: float) -> str:
+    """'1:05' until a timed page's deadline, 'timing out' once it passed (the JS of the page does the same)."""
+    if not deadline:
+        return ""
+    seconds = math.ceil(deadline - now)
+    if seconds <= 0:
+        return "timing out"
+    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def since(last_move: float | None, now: float) -> str:
@@ -69,6 +80,7 @@ async def session_monitor(request: Request) -> Response:
             rows = monitor.rows(session)
             for row in rows:
                 row["since"] = since(row["last_move"], now)
+                row["time_left"] = time_left(row["deadline"], now)
             return dict(session_header(session), rows=rows,
                         statuses=sorted({row["status"] for row in rows if row["status"]}),
                         advance_batch=monitor.ADVANCE_BATCH)
