@@ -58,11 +58,14 @@ def time_out(participant: Participant) -> bool:
     else:
         skipped = participant_views._submit(page, {}, forced_timeout=True)
         channel, message = auto_advance_channel(code), {"type": "auto_advanced"}
+    # Only wait pages (skipped, or landed on) need more work once this commits.
+    on_wait_page = getattr(pages.slot_of(participant), "is_wait_page", False)
 
-    # Wait pages they landed on (or skipped) first, so the browser's reload finds them where they end up.
+    # Wait pages first, so the browser's reload finds the participant where they end up.
     def follow_up() -> None:
         try:
-            participant_views._after_moving(code, skipped)
+            if skipped or on_wait_page:
+                participant_views._after_moving(code, skipped)
         finally:
             group_send_sync(channel, message)
 
