@@ -22,6 +22,10 @@ LEAVE_WAIT_PAGE = "leave_wait_page"
 # Browsers woken by a completed wait page move on within milliseconds; the loop moves the
 # others this much later, so it rarely competes with them for the same rows.
 WAIT_PAGE_GRACE_S = 0.5
+# An open page's countdown submits at the deadline, with what the participant typed; the
+# server waits this long after it (a browser's request takes some milliseconds to arrive),
+# so that with a browser open the browser's submission, not the defaults, usually wins.
+BROWSER_GRACE_S = 0.2
 
 
 def timeout_key(participant_id: int, page_index: int) -> str:
@@ -43,7 +47,7 @@ def start_timer(page) -> None:
     participant._timeout_expiration_time = deadline
     if participant._is_bot or participant.is_browser_bot:
         return  # bots submit their own pages (and oTree never times them out on the server)
-    tasks.schedule(PAGE_TIMEOUT, deadline, {"participant_id": participant.id, "page_index": index},
+    tasks.schedule(PAGE_TIMEOUT, deadline + BROWSER_GRACE_S, {"participant_id": participant.id, "page_index": index},
                    key=timeout_key(participant.id, index))
 
 
