@@ -122,8 +122,7 @@ def test_closed_browsers_are_timed_out_within_a_second_of_the_deadline(tmp_path,
         assert response.status_code == 302 and "/timed/End/2" in response.headers["location"]
 
 
-def test_timeouts_due_while_the_server_was_down_run_at_start(tmp_path, live_server):
-    db_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+def test_timeouts_due_while_the_server_was_down_run_at_start(tmp_path, db_url, live_server):
     path = copy_project("timeouts", tmp_path)
     codes = create(path, db_url, "timed", 3)
     server = live_server(path, db_url)
