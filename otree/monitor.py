@@ -144,6 +144,9 @@ def _row(p: Participant, wait_slot, waits_for: list[int]) -> dict[str, Any]:
         waits_for=waits_for,
         gbat=bool(wait_slot is not None and getattr(wait_slot.page_class, "group_by_arrival_time", False)),
         last_move=p._last_request_timestamp,
+        # The timed page they are on: when the server submits it (otree.timeouts).
+        deadline=(p._timeout_expiration_time if started and not finished and p._timeout_page_index == index
+                  else None),
         status=p.status or "",
     )
 

@@ -235,6 +235,10 @@ def settle(participant) -> list[Slot]:
             participant._current_app_name = slot.app.name
             participant._current_page_name = slot.name
             participant._round_number = slot.round_number
+            if not slot.is_wait_page:
+                from otree.timeouts import start_timer
+
+                start_timer(page)
             return skipped_waits
         if slot.is_wait_page:
             skipped_waits.append(slot)

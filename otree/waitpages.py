@@ -25,6 +25,7 @@ from otree.db.core import Participant
 from otree.db.records import CompletedGBATGroup, CompletedGroupWaitPage, CompletedSubsessionWaitPage
 from otree.db.uow import after_commit, current_session
 from otree.pages import WaitPage, find_hook
+from otree.timeouts import move_waiters_on
 
 logger = logging.getLogger("otree.waitpages")
 
@@ -152,6 +153,7 @@ def _arrive_group(page: WaitPage, skipping: bool = False) -> bool:
         return True
     run_after_all_players_arrive(page, group)
     _notify(group_channel(session_id, index, group.id))
+    move_waiters_on(session_id, index, members, f"group{group.id}")
     return True
 
 
@@ -169,6 +171,7 @@ def _arrive_subsession(page: WaitPage, skipping: bool = False) -> bool:
         return True
     run_after_all_players_arrive(page, subsession)
     _notify(subsession_channel(session_id, index))
+    move_waiters_on(session_id, index, members, "subsession")
     return True
 
 
@@ -199,6 +202,7 @@ def _arrive_gbat(page: WaitPage) -> bool:
     db.flush()
     run_after_all_players_arrive(page, batch[0].group)
     _notify(gbat_channel(session_id, index))
+    move_waiters_on(session_id, index, [p.participant_id for p in batch], f"gbat{formed + 1}")
     db.refresh(player)
     return player.group.id_in_subsession <= formed + 1
 

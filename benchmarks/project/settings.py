@@ -4,6 +4,8 @@ SESSION_CONFIGS = [
     dict(name='public_goods_simple', app_sequence=['public_goods_simple'], num_demo_participants=3),
     dict(name='guess_two_thirds', app_sequence=['guess_two_thirds'], num_demo_participants=3),
     dict(name='live_bench', app_sequence=['live_bench'], num_demo_participants=3),
+    # benchmarks/timeouts.py: timed pages whose deadlines fall in the same second.
+    dict(name='timeout_burst', app_sequence=['timeout_burst'], num_demo_participants=1),
 ]
 SESSION_CONFIG_DEFAULTS = dict(real_world_currency_per_point=1.00, participation_fee=0.00, doc="")
 SECRET_KEY = 'benchmarks'

@@ -3,6 +3,7 @@
 from . import records  # noqa: F401 - registers oTree's bookkeeping tables
 from . import live_tables  # noqa: F401 - live page replies and chat messages
 from . import rooms_tables  # noqa: F401 - room presence and participant vars sent ahead by REST
+from . import scheduled  # noqa: F401 - the task loop's table of scheduled work
 from .uow import current_session, unit_of_work
 
 __all__ = ["unit_of_work", "current_session"]

@@ -12,6 +12,11 @@ server process:
 * prodserver: 0.0.0.0:$PORT (or 8000), `--workers N` server processes behind uvicorn's
   supervisor, proxy headers trusted (Heroku and other routers), access log on.
 
+Every server process (devserver and prodserver alike) runs the background task loop
+(otree.tasks: page timeouts of closed browsers, ...) beside the web app. For platforms
+with separate web and worker processes, `prodserver1of2` runs the web processes without
+it and `prodserver2of2` runs only the task loop.
+
 Stopping: SIGINT (Ctrl+C) or SIGTERM to the `otree` process stops the reloader or
 supervisor, which stops its server processes and waits for them; open WebSocket
 connections get at most a few seconds to close.
@@ -155,11 +160,14 @@ def _default_port() -> int:
     return int(value) if value.isdigit() else DEFAULT_PORT
 
 
-def run_prodserver(args) -> int:
+def run_prodserver(args, *, task_loop: bool = True) -> int:
     import uvicorn
+
+    from otree.tasks import LOOP_ENV
 
     host, port = parse_addrport(args.addrport, "0.0.0.0", _default_port())
     os.environ.pop(DEVSERVER_ENV, None)
+    os.environ[LOOP_ENV] = "1" if task_loop else "0"  # inherited by the server processes
     # With one worker uvicorn serves from this process, and otree.asgi uses the loaded project.
     check_project(keep_connection=args.workers == 1)
     ensure_port_free(host, port)
@@ -172,7 +180,8 @@ def run_prodserver(args) -> int:
             file=sys.stderr, flush=True,
         )
         return 1
-    print(f"Starting the production server on {host}:{port} ({args.workers} worker(s)).", flush=True)
+    loop_note = "each running the task loop" if task_loop else "without the task loop: run prodserver2of2 too"
+    print(f"Starting the production server on {host}:{port} ({args.workers} worker(s), {loop_note}).", flush=True)
     uvicorn.run(
         APP,
         host=host,
@@ -196,25 +205,38 @@ def prodserver(args) -> int:
     return run_prodserver(args)
 
 
-@command("prodserver1of2", "Run the production server (same as prodserver)")
+@command("prodserver1of2", "Run only the web processes of the production server (prodserver2of2 runs the tasks)")
 @arguments(_prodserver_arguments)
 def prodserver1of2(args) -> int:
-    return run_prodserver(args)
+    return run_prodserver(args, task_loop=False)
 
 
-@command("prodserver2of2", "Does nothing: background tasks now run inside the web server (old Procfiles)")
+@command("prodserver2of2", "Run only the background task loop (timeouts), for a separate worker process")
 def prodserver2of2(args) -> int:
-    print(
-        "prodserver2of2 (timeoutworker) is no longer needed: timeouts and other background tasks run "
-        "inside the web server process (otree prodserver). Waiting until stopped; you can remove this "
-        "process (the worker: line of your Procfile).",
-        flush=True,
-    )
-    stopping = []
-    signal.signal(signal.SIGTERM, lambda signum, frame: stopping.append(signum))
-    try:
-        while not stopping:
-            signal.pause()
-    except KeyboardInterrupt:
-        pass
+    import asyncio
+
+    from otree import channels
+    from otree.tasks import RESCAN_S, TaskLoop
+
+    check_project(keep_connection=True)
+    if not os.environ.get("REDIS_URL"):
+        print(f"Note: without REDIS_URL this worker looks for new tasks every {RESCAN_S:g} s (timeouts shorter "
+              "than that may fire late); set REDIS_URL for the web processes and this one to be told at once.",
+              file=sys.stderr, flush=True)
+    print("Task worker started: running page timeouts and other scheduled work.", flush=True)
+
+    async def main() -> None:
+        aio_loop = asyncio.get_running_loop()
+        channels.set_event_loop(aio_loop)
+        loop = TaskLoop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            aio_loop.add_signal_handler(signum, loop.stop)
+        try:
+            await loop.run()
+        finally:
+            await channels.reset_channel_layer()
+            channels.set_event_loop(None)
+
+    asyncio.run(main())
+    print("Task worker stopped.", flush=True)
     return 0

@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from otree import channels
+from otree import channels, tasks
 from otree.conf import settings
 from otree.bots import browser as browser_bots
 from otree.extensions import build_routes
@@ -70,9 +70,12 @@ def static_files(project: Project) -> StaticFiles:
 @contextlib.asynccontextmanager
 async def lifespan(app):
     channels.set_event_loop(asyncio.get_running_loop())
+    task_loop = tasks.start_in_background() if tasks.loop_enabled() else None
     try:
         yield
     finally:
+        if task_loop is not None:
+            await tasks.stop_background(task_loop)
         await channels.reset_channel_layer()
         channels.set_event_loop(None)
 

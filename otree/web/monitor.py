@@ -8,18 +8,18 @@ POST /AdvanceSession/{code}      "advance slowest participants", or the one name
                                  `participant_code` (CSRF-checked)
 GET  /presence_icons/{code}      the rows as JSON (oTree's monitor polled this; ours is pushed)
 
-Advancing a participant submits their form page as timed out, through the same code
-path as a real timeout (otree.web.participant._submit), or takes them past the wait page
-they are on; their open browser is then told to reload: {"auto_advanced": true} on the
+Advancing a participant goes through the same code path as a page timeout applied by
+the task loop (otree.web.timeout_tasks.time_out): their form page is submitted as timed
+out, or they are taken past the wait page they are on; their open browser is then told to reload: {"auto_advanced": true} on the
 form page's /auto_advance socket, {"status": "ready"} on the wait page's socket.
 """
 
 from __future__ import annotations
 
-import json
-
 import asyncio
+import json
 import logging
+import math
 import time
 
 from sqlalchemy import select
@@ -28,16 +28,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from otree import monitor, pages, waitpages
-from otree.channels import group_send_sync
+from otree import monitor
 from otree.channels.consumer import AsyncJsonWebsocketConsumer
 from otree.db.core import Participant, Session
 from otree.db.uow import unit_of_work
 
 from . import auth
 from . import participant as participant_views
+from . import timeout_tasks
 from .admin.common import NotFound, get_session, not_found, render_admin, session_header
-from .sockets import auto_advance_channel
 
 logger = logging.getLogger("otree.monitor")
 
@@ -45,6 +44,16 @@ AREA = "demo"  # open under OTREE_AUTH_LEVEL=DEMO, login under STUDY (reference 
 
 
 # -- the page -----------------------------------------------------------------------------------
+
+
+def time_left(deadline: float | None, now: float) -> str:
+    """'1:05' until a timed page's deadline, 'timing out' once it passed (the JS of the page does the same)."""
+    if not deadline:
+        return ""
+    seconds = math.ceil(deadline - now)
+    if seconds <= 0:
+        return "timing out"
+    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def since(last_move: float | None, now: float) -> str:
@@ -72,6 +81,7 @@ async def session_monitor(request: Request) -> Response:
             rows = monitor.rows(session)
             for row in rows:
                 row["since"] = since(row["last_move"], now)
+                row["time_left"] = time_left(row["deadline"], now)
             return dict(session_header(session), rows=rows, page_labels=json.dumps(monitor.page_labels(session)),
                         browser_bots=bool(session.config.get("use_browser_bots")),
                         statuses=sorted({row["status"] for row in rows if row["status"]}),
@@ -89,49 +99,20 @@ async def session_monitor(request: Request) -> Response:
 # -- advancing ----------------------------------------------------------------------------------
 
 
-def _wait_page_channel(page) -> str:
-    session_id, index = page.session.id, page._index_in_pages
-    if page.group_by_arrival_time:
-        return waitpages.gbat_channel(session_id, index)
-    if page.wait_for_all_groups:
-        return waitpages.subsession_channel(session_id, index)
-    return waitpages.group_channel(session_id, index, page.player.group_id)
-
-
 def advance_participant(code: str, from_index: int | None = None) -> bool:
-    """Move one participant one page on; False if there is nothing to do.
+    """Move one participant one page on, as a timeout would; False if there is nothing to do.
 
-    from_index: only if they are still on that page (a click on stale information, or two
-    admins clicking at once, never moves anyone twice).
+    from_index: only if they are still on that page (a click on stale information, two
+    admins clicking at once, or the task loop timing the page out meanwhile, never moves
+    anyone twice: all of them lock the participant's row and check the position).
     """
-    wake: list[tuple[str, dict]] = []
     with unit_of_work():
         participant = participant_views._participant(code, lock=True)
         if participant is None or participant._index_in_pages < 1:
             return False
         if from_index is not None and participant._index_in_pages != from_index:
             return False
-        slot = pages.slot_of(participant)
-        if slot is None:
-            return False  # finished
-        page = pages.build_page(participant, slot)
-        if slot.is_wait_page:
-            # Skipped for this participant only: the page still completes (and runs
-            # after_all_players_arrive) when the rest of the group gets there.
-            pages.record_completion(page, timeout_happened=True)
-            skipped = pages.advance(page)
-            wake.append((_wait_page_channel(page), {"type": "wait_page.ready", "status": "ready"}))
-        else:
-            skipped = participant_views._submit(page, {}, forced_timeout=True)
-            wake.append((auto_advance_channel(code), {"type": "auto_advanced"}))
-    # Committed: the browser may reload now. Wait pages they landed on (or skipped) are
-    # handled first, so the reload finds them where they end up.
-    try:
-        participant_views._after_moving(code, skipped)
-    finally:
-        for channel, message in wake:
-            group_send_sync(channel, message)
-    return True
+        return timeout_tasks.time_out(participant)
 
 
 def advance(session_code: str, participant_code: str | None = None) -> dict:

@@ -284,7 +284,9 @@ def _arrive_and_leave(code: str):
 
 def _leave_wait_page(participant: Participant, page: WaitPage):
     db = current_session()
-    index_now = db.scalar(select(Participant._index_in_pages).where(Participant.id == participant.id))
+    # Locked: the participant's browser and the task loop may both try to move them on.
+    index_now = db.scalar(select(Participant._index_in_pages).where(Participant.id == participant.id)
+                          .with_for_update())
     if index_now != page._index_in_pages:
         return None  # another request of this participant already moved them on
     pages.record_completion(page)

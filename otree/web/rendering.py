@@ -14,7 +14,7 @@ from otree import live_replies
 from otree.conf import settings
 from otree.currency import json_default
 from otree.i18n import N_, gettext
-from otree.pages import BasePage, WaitPage, call_hook, find_hook, form_fields_of, form_model_name, timeout_seconds_of
+from otree.pages import BasePage, WaitPage, call_hook, find_hook, form_fields_of, form_model_name
 
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _engine = None
@@ -99,12 +99,11 @@ def _timer(page: BasePage, context: dict) -> None:
     context["remaining_timeout_seconds"] = None
     if isinstance(page, WaitPage):
         return
-    if participant._timeout_page_index != page._index_in_pages:
-        seconds = timeout_seconds_of(page)
-        # Only a page with a timeout stores its deadline: other pages are shown without writing.
-        if seconds is not None:
-            participant._timeout_page_index = page._index_in_pages
-            participant._timeout_expiration_time = time.time() + seconds
+    # The deadline was set when the participant arrived (otree.timeouts); this only starts
+    # it for one who arrived without it (a session begun by an older version).
+    from otree.timeouts import start_timer
+
+    start_timer(page)
     if participant._timeout_page_index == page._index_in_pages and participant._timeout_expiration_time is not None:
         context["remaining_timeout_seconds"] = max(0, participant._timeout_expiration_time - time.time())
         context["timer_text"] = getattr(type(page), "timer_text", None) or gettext(N_("Time left to complete this page:"))

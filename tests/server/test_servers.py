@@ -357,9 +357,9 @@ def test_prodserver_single_worker_uses_port_env_and_stops_on_sigint(start_server
     server.stop_and_check(signal.SIGINT, expect_children=False)
 
 
-def test_prodserver2of2_waits_and_stops_on_sigterm(start_server, project):
+def test_prodserver2of2_runs_the_task_worker_and_stops_on_sigterm(start_server, project):
     server = start_server(["timeoutworker"], project)
-    _wait_for(lambda: "no longer needed" in server.out_path.read_text(), 15, "the notice", server)
+    _wait_for(lambda: "Task worker started" in server.out_path.read_text(), 30, "the worker to start", server)
     os.kill(server.proc.pid, signal.SIGTERM)
     assert server.proc.wait(timeout=STOP_TIMEOUT_S) == 0
 

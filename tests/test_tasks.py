@@ -1,0 +1,162 @@
+"""The task table and loop (otree.tasks) on real SQLite and PostgreSQL databases."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from otree import tasks
+from otree.db import unit_of_work
+from otree.db.scheduled import ScheduledTask
+
+pytestmark = pytest.mark.timeout(120)
+
+applied: list[tuple[str, dict, float]] = []
+_lock = threading.Lock()
+
+
+@tasks.handler("test.record")
+def record(payload: dict) -> None:
+    with _lock:
+        applied.append(("record", payload, time.time()))
+
+
+@tasks.handler("test.fail")
+def fail(payload: dict) -> None:
+    raise ValueError("the handler failed")
+
+
+@tasks.handler("test.later")
+def later(payload: dict) -> float | None:
+    with _lock:
+        applied.append(("later", payload, time.time()))
+    if len([a for a in applied if a[0] == "later"]) == 1:
+        return time.time() - 1  # run again (already due)
+    return None
+
+
+@pytest.fixture
+def project(load):
+    applied.clear()
+    return load("timeouts")
+
+
+def all_tasks() -> list[SimpleNamespace]:
+    columns = [c.name for c in ScheduledTask.__table__.columns]
+    with unit_of_work(readonly=True) as db:
+        return [SimpleNamespace(**{c: getattr(t, c) for c in columns})
+                for t in db.scalars(select(ScheduledTask).order_by(ScheduledTask.id))]
+
+
+def test_schedule_reschedule_and_cancel_by_key(project):
+    with unit_of_work():
+        tasks.schedule("test.record", time.time() + 100, {"n": 1}, key="k")
+    with unit_of_work():
+        assert tasks.pending("k").payload == {"n": 1}
+        assert tasks.reschedule("k", 12345.0)
+        assert not tasks.reschedule("no such key", 1.0)
+    (task,) = all_tasks()
+    assert task.due_at == 12345.0 and task.done_at is None
+    with unit_of_work():
+        # Scheduling a key again replaces the task (its payload and time).
+        tasks.schedule("test.record", 1.0, {"n": 2}, key="k")
+    (task,) = all_tasks()
+    assert (task.payload, task.due_at) == ({"n": 2}, 1.0)
+    with unit_of_work():
+        assert tasks.cancel("k")
+        assert not tasks.cancel("k")
+    assert all_tasks() == []
+
+
+def test_nothing_is_scheduled_if_the_unit_of_work_rolls_back(project):
+    with pytest.raises(RuntimeError):
+        with unit_of_work():
+            tasks.schedule("test.record", time.time(), {"n": 1})
+            raise RuntimeError("app code failed")
+    assert all_tasks() == []
+
+
+def test_only_due_tasks_run_and_each_once_with_concurrent_claimers(project):
+    now = time.time()
+    with unit_of_work():
+        for n in range(40):
+            tasks.schedule("test.record", now - 1, {"n": n})
+        tasks.schedule("test.record", now + 600, {"n": "future"})
+    counts = []
+
+    def drain():
+        total = 0
+        while count := tasks.apply_due(5, "test"):
+            total += count
+        counts.append(total)
+
+    threads = [threading.Thread(target=drain) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(p["n"] for _, p, _ in applied) == list(range(40))
+    assert sum(counts) == 40
+    done = [t for t in all_tasks() if t.done_at is not None]
+    assert len(done) == 40 and {t.done_by for t in done} == {"test"}
+    assert [t.payload for t in all_tasks() if t.done_at is None] == [{"n": "future"}]
+
+
+def test_a_failing_task_is_retried_then_given_up(project):
+    with unit_of_work():
+        tasks.schedule("test.fail", time.time() - 1, {}, key="failing")
+        tasks.schedule("test.record", time.time() - 1, {"n": "ok"})
+    assert tasks.apply_due(10) == 2
+    assert [p for _, p, _ in applied] == [{"n": "ok"}]  # the other task of the batch still ran
+    for attempt in range(1, tasks.MAX_ATTEMPTS + 1):
+        (task,) = [t for t in all_tasks() if t.key == "failing"]
+        assert task.attempts == attempt and "the handler failed" in task.last_error
+        if attempt == tasks.MAX_ATTEMPTS:
+            assert task.done_at is not None  # given up, not retried forever
+            break
+        assert task.done_at is None and task.due_at > time.time()
+        with unit_of_work():
+            tasks.reschedule("failing", time.time() - 1)
+        assert tasks.apply_due(10) == 1
+
+
+def test_a_handler_may_ask_to_run_again_later(project):
+    with unit_of_work():
+        tasks.schedule("test.later", time.time() - 1, {}, key="again")
+    assert tasks.apply_due(10) == 1
+    assert tasks.apply_due(10) == 1
+    assert tasks.apply_due(10) == 0
+    assert len(applied) == 2 and all_tasks()[0].done_at is not None
+
+
+def test_the_loop_runs_work_at_its_due_time_and_wakes_for_new_work(project, monkeypatch):
+    monkeypatch.setattr(tasks, "RESCAN_S", 30.0)  # so only the wake-up can explain a prompt run
+    started = time.time()
+    with unit_of_work():
+        tasks.schedule("test.record", started + 0.8, {"n": "known at start"})
+        tasks.schedule("test.record", started - 5, {"n": "overdue"})
+    loop = tasks.TaskLoop()
+    thread = threading.Thread(target=asyncio.run, args=(loop.run(),))
+    thread.start()
+    try:
+        time.sleep(0.3)
+        due = time.time() + 0.5
+        with unit_of_work():
+            tasks.schedule("test.record", due, {"n": "scheduled later"})
+        limit = time.monotonic() + 10
+        while len(applied) < 3 and time.monotonic() < limit:
+            time.sleep(0.02)
+    finally:
+        loop.stop()
+        thread.join(10)
+    times = {p["n"]: at for _, p, at in applied}
+    assert set(times) == {"known at start", "scheduled later", "overdue"}
+    assert times["overdue"] - started < 0.5
+    assert 0 <= times["known at start"] - (started + 0.8) < 0.3
+    assert 0 <= times["scheduled later"] - due < 0.3
+    assert not thread.is_alive()
