@@ -19,6 +19,8 @@ from otree.conf import settings
 from otree.project import Project
 
 from . import admin, auth, demo, export_views, monitor, participant, rest, rooms, sockets
+from .limits import RequestLimits
+from .security import SecurityHeaders
 from .rendering import PACKAGE_DIR, build_engine
 
 logger = logging.getLogger("otree.web")
@@ -86,6 +88,9 @@ def create_app(project: Project) -> Starlette:
         routes += module.websocket_routes()
     routes.append(Mount("/static", app=static_files(project), name="static"))
     middleware = [
+        # Outermost, so that every route and every answer (a 413 too) is covered.
+        Middleware(SecurityHeaders),
+        Middleware(RequestLimits),
         # The signed cookie `session` holds the admin login and CSRF token (14 days, as in oTree).
         Middleware(SessionMiddleware, secret_key=auth.secret() or "otree-asgi", session_cookie="session",
                    max_age=14 * 24 * 3600, same_site="lax"),
