@@ -36,13 +36,13 @@ class _Refused(Exception):
         self.message = message
 
 
-async def _send_error(send, status: int, message: str) -> None:
+async def _send_error(send, status: int, message: str, close: bool = False) -> None:
+    """A plain-text error; `close` when the body was not read (the connection cannot be reused)."""
     body = message.encode()
-    await send({
-        "type": "http.response.start", "status": status,
-        "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close")],
-    })
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -128,9 +128,9 @@ class RequestLimits:
             try:
                 too_large = int(declared) > limit
             except ValueError:
-                return await _send_error(send, 400, "Bad request: invalid Content-Length.")
+                return await _send_error(send, 400, "Bad request: invalid Content-Length.", close=True)
             if too_large:
-                return await _send_error(send, 413, _too_large_message(limit))
+                return await _send_error(send, 413, _too_large_message(limit), close=True)
 
         content_type = _header(scope, b"content-type") or b""
         counter, nul = _FieldCounter(content_type), _NulScanner(content_type)
@@ -165,7 +165,7 @@ class RequestLimits:
         except _Refused as exc:
             if started:
                 raise
-            await _send_error(send, exc.status, exc.message)
+            await _send_error(send, exc.status, exc.message, close=True)
 
 
 def _too_large_message(limit: int) -> str:
