@@ -98,6 +98,13 @@ def _add_addrport(parser: argparse.ArgumentParser, help_text: str) -> None:
 # -- devserver ------------------------------------------------------------------------
 
 
+def _ws_max_size() -> int:
+    """uvicorn drops frames beyond this; a little above MAX_WEBSOCKET_MESSAGE_SIZE, which the app enforces."""
+    from otree.web.limits import max_websocket_message_size
+
+    return max_websocket_message_size() + 64 * 1024
+
+
 @command("devserver", "Run the development server (restarts when you edit your code)")
 @arguments(lambda p: _add_addrport(p, f"port (default {DEFAULT_PORT}), or ADDR:PORT (default address 127.0.0.1)"))
 def devserver(args) -> int:
@@ -119,6 +126,7 @@ def devserver(args) -> int:
         reload_includes=["*.py"],
         reload_excludes=_excluded_dirs(root),
         ws=ws_protocol(),
+        ws_max_size=_ws_max_size(),
         log_level="warning",
         timeout_graceful_shutdown=DEV_GRACEFUL_SHUTDOWN_S,
     )
@@ -175,6 +183,7 @@ def run_prodserver(args) -> int:
         port=port,
         workers=args.workers,
         ws=ws_protocol(),
+        ws_max_size=_ws_max_size(),
         proxy_headers=True,
         # Routers (Heroku, nginx, load balancers) are not on 127.0.0.1: trust their
         # X-Forwarded-* headers unless FORWARDED_ALLOW_IPS names them.
