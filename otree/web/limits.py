@@ -3,7 +3,7 @@
 `RequestLimits` wraps the whole ASGI app once, so every route (including ones added later)
 is covered: a body larger than MAX_REQUEST_BODY_SIZE is refused with 413 while it is being
 read (or at once, from its Content-Length), a form with more than MAX_FORM_FIELDS fields
-with 400, and a NUL byte in the path or query string with 400 (databases refuse NUL in text,
+or malformed multipart data with 400, and a NUL byte in the path or query string with 400 (databases refuse NUL in text,
 the file system refuses it in paths). WebSocket endpoints decode messages with
 `decode_websocket_message`, which applies MAX_WEBSOCKET_MESSAGE_SIZE and JSON checks.
 """
@@ -12,6 +12,11 @@ from __future__ import annotations
 
 import json
 from typing import Any
+
+try:
+    from python_multipart.exceptions import FormParserError
+except ImportError:  # python-multipart before 0.0.13
+    from multipart.exceptions import FormParserError
 
 from otree.conf import settings
 
@@ -166,6 +171,11 @@ class RequestLimits:
             if started:
                 raise
             await _send_error(send, exc.status, exc.message, close=True)
+        except FormParserError:
+            # Starlette turns some multipart errors into a 400 itself, but not all of python-multipart's.
+            if started:
+                raise
+            await _send_error(send, 400, "Bad request: the form data is malformed.", close=True)
 
 
 def _too_large_message(limit: int) -> str:

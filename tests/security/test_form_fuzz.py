@@ -123,3 +123,19 @@ def test_nul_in_a_text_answer_is_refused_and_the_server_keeps_serving(server, pa
     assert again.status_code == 302
     participants.done()
     assert stored(server, code)["text"] == "fine"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=300), st.sampled_from([
+    "multipart/form-data; boundary=bnd", "multipart/form-data", "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=", "text/plain", "application/json"]))
+def test_raw_bodies_to_a_page(server, participants, body, content_type):
+    code = participants.take()
+    if content_type.endswith("bnd") and body[:1] != b"-":
+        body = b"--bnd\r\n" + body  # get past the first boundary, into the part headers and values
+    response = participants.client.post(f"/p/{code}/kinds/Everything/1", content=body,
+                                        headers={"content-type": content_type})
+    assert response.status_code < 500, response.text[:300]
+    if response.status_code == 302 and "/Done/" in response.headers["location"]:
+        participants.done()
+        assert_valid(stored(server, code))
