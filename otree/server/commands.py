@@ -99,10 +99,11 @@ def _add_addrport(parser: argparse.ArgumentParser, help_text: str) -> None:
 
 
 def _ws_max_size() -> int:
-    """uvicorn drops frames beyond this; a little above MAX_WEBSOCKET_MESSAGE_SIZE, which the app enforces."""
+    """uvicorn drops frames beyond this (abruptly). The app itself refuses messages beyond
+    MAX_WEBSOCKET_MESSAGE_SIZE with a proper close (1009); this outer bound only caps memory."""
     from otree.web.limits import max_websocket_message_size
 
-    return max_websocket_message_size() + 64 * 1024
+    return 4 * max_websocket_message_size()
 
 
 @command("devserver", "Run the development server (restarts when you edit your code)")
