@@ -80,7 +80,7 @@ def participants(server):
     pool.client.close()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(submission)
 def test_no_5xx_and_only_valid_data_stored(server, participants, case):
     field, values, multipart = case
@@ -125,7 +125,7 @@ def test_nul_in_a_text_answer_is_refused_and_the_server_keeps_serving(server, pa
     assert stored(server, code)["text"] == "fine"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=300), st.sampled_from([
     "multipart/form-data; boundary=bnd", "multipart/form-data", "application/x-www-form-urlencoded",
     "multipart/form-data; boundary=", "text/plain", "application/json"]))

@@ -103,7 +103,7 @@ hostile_next = st.sampled_from([
 ]) | st.text(max_size=30).filter(lambda t: not t.startswith("/") or t.startswith("//"))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(hostile_next)
 def test_login_redirects_only_to_this_site(server, next_url):
     with httpx.Client(base_url=server.url, timeout=30) as client:
@@ -179,7 +179,7 @@ frames = st.one_of(st.text(max_size=200), st.binary(max_size=200), st.just("["*1
                    st.just('{"tab_hidden": ' + "9" * 5000 + "}"), st.just(b"\xff\xfe"))
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(frames, min_size=1, max_size=5))
 def test_websocket_survives_garbage(server, messages):
     code = _ws_participant(server)

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 pytestmark = pytest.mark.postgres
 
-fuzz_settings = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+fuzz_settings = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
     max_leaves=8,
 )
@@ -115,7 +115,8 @@ def test_url_space(server, prefix, segments, query):
 
     path = prefix + "/".join(quote(s, safe="") for s in segments)
     before = _session_count(server)
-    response = server.http.get(path, params={"participant_label": query, "next": query}, follow_redirects=False)
+    # An absolute URL, so that a path like "//x" stays a path (httpx refuses it as a relative URL).
+    response = server.http.get(server.url + path, params={"participant_label": query, "next": query}, follow_redirects=False)
     assert response.status_code < 500, (path, response.text[:300])
     assert _session_count(server) == before
 
