@@ -6,6 +6,7 @@ read (or at once, from its Content-Length), a form with more than MAX_FORM_FIELD
 or malformed multipart data with 400, and a NUL byte in the path or query string with 400 (databases refuse NUL in text,
 the file system refuses it in paths). WebSocket endpoints decode messages with
 `decode_websocket_message`, which applies MAX_WEBSOCKET_MESSAGE_SIZE and JSON checks.
+Integer path parameters (`{name:int}`) are limited to 18 digits.
 """
 
 from __future__ import annotations
@@ -18,7 +19,33 @@ try:
 except ImportError:  # python-multipart before 0.0.13
     from multipart.exceptions import FormParserError
 
+from starlette.convertors import IntegerConvertor, register_url_convertor
+
 from otree.conf import settings
+
+class _BoundedIntConvertor(IntegerConvertor):
+    """`{name:int}` path parameters of at most 18 digits: a longer one is no match (404), where
+    int() of thousands of digits would be an error (Python's integer string conversion limit)."""
+
+    regex = "[0-9]{1,18}"
+
+
+# Registered when this module is imported, before any route is built (otree.web.app imports it).
+register_url_convertor("int", _BoundedIntConvertor())
+
+
+# Integer columns are 32-bit on PostgreSQL: a larger id or index from a URL can match nothing.
+_DB_INT_RANGE = (-2**31, 2**31 - 1)
+
+
+def query_int(value: Any) -> int | None:
+    """An integer from a query parameter, or None if it is not one or is beyond a database integer."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):  # also int()'s limit on the number of digits
+        return None
+    return number if _DB_INT_RANGE[0] <= number <= _DB_INT_RANGE[1] else None
+
 
 def max_request_body_size() -> int:
     return int(settings.MAX_REQUEST_BODY_SIZE)

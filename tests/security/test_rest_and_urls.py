@@ -135,3 +135,25 @@ def test_no_tracebacks_after_the_fuzzing(server):
     # The server logs every 5xx with a traceback; the fuzz tests above must have caused none.
     server.assert_no_tracebacks()
     assert json.loads(server.rest("GET", "/api/otree_version").text)["version"]
+
+
+def test_huge_numbers_in_urls_and_socket_queries(server):
+    import asyncio
+
+    import websockets
+
+    big = "9" * 5000
+    for path in [f"/p/abc/kinds/Everything/{big}", f"/p/abc/kinds/Everything/{big}/",
+                 "/p/abc/kinds/Everything/99999999999999", f"/SessionData/x?round_number={big}"]:
+        assert server.http.get(path, follow_redirects=False).status_code in (302, 404), path
+
+    async def socket_answers(query: str):
+        async with websockets.connect(f"{server.ws_url}/wait_page?{query}") as ws:
+            return json.loads(await asyncio.wait_for(ws.recv(), 10))
+
+    for value in ("99999999999999999999", "-99999999999", "1e5"):
+        query = f"session_pk={value}&page_index={value}&participant_id={value}&group_id={value}"
+        assert asyncio.run(socket_answers(query)) == {"error": "Invalid wait page parameters"}
+    query = f"session_pk=1&page_index=1&participant_id={big}&group_id=1"
+    assert asyncio.run(socket_answers(query)) == {"error": "Invalid wait page parameters"}
+    server.assert_no_tracebacks()
