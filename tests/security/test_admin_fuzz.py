@@ -83,3 +83,18 @@ def test_create_session_socket(server, admin, message):
     answers = asyncio.run(run())
     # Refused with validation errors, or created: never a creation that failed on the way.
     assert "error" not in answers[-1], answers
+
+
+def test_create_form_checks_number_and_types(server, admin):
+    before = server.count("otree_session")
+    for data, message in [
+        (dict(num_participants="402"), "at most 400"),
+        (dict(num_participants="3"), "multiple of 2"),
+        (dict(num_participants="9" * 5000), "Enter a whole number."),
+        (dict(num_participants="2", **{"fuzz.rounds": "2.5"}), "Enter a whole number."),
+        (dict(num_participants="2", **{"fuzz.rate": "nan"}), "Enter a number."),
+        (dict(num_participants="2", **{"fuzz.flag": "maybe"}), "Enter true or false."),
+    ]:
+        response = admin.post("/create_session", data=dict(data, session_config="fuzz", csrftoken=admin.csrftoken))
+        assert response.status_code == 200 and message in response.text, (data, response.status_code)
+    assert server.count("otree_session") == before
