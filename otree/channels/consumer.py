@@ -112,7 +112,8 @@ class AsyncJsonWebsocketConsumer:
                 except Exception:
                     # One bad message (of a client or in app code) must not end the connection.
                     logger.exception("error in %s.receive_json", type(self).__name__)
-                    await self.send_json({"error": "The server could not process this message."})
+                    if self.websocket.application_state == WebSocketState.CONNECTED:
+                        await self.send_json({"error": "The server could not process this message."})
         except WebSocketDisconnect as exc:
             code = exc.code
         finally:

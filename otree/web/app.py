@@ -20,8 +20,8 @@ from otree.project import Project
 
 from . import admin, auth, demo, export_views, monitor, participant, rest, rooms, sockets
 from .limits import RequestLimits
-from .security import SecurityHeaders
 from .rendering import PACKAGE_DIR, build_engine
+from .security import SecurityHeaders
 
 logger = logging.getLogger("otree.web")
 
