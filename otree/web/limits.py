@@ -2,9 +2,9 @@
 
 `RequestLimits` wraps the whole ASGI app once, so every route (including ones added later)
 is covered: a body larger than MAX_REQUEST_BODY_SIZE is refused with 413 while it is being
-read (or at once, from its Content-Length), a form with more than MAX_FORM_FIELDS fields
-or malformed multipart data with 400, and a NUL byte in the path or query string with 400 (databases refuse NUL in text,
-the file system refuses it in paths). WebSocket endpoints decode messages with
+read (or at once, from its Content-Length); a form with more than MAX_FORM_FIELDS fields,
+malformed multipart data, and a NUL byte in the path, query string or body with 400
+(databases refuse NUL in text, the file system refuses it in paths). WebSocket endpoints decode messages with
 `decode_websocket_message`, which applies MAX_WEBSOCKET_MESSAGE_SIZE and JSON checks.
 Integer path parameters (`{name:int}`) are limited to 18 digits.
 """
@@ -22,6 +22,7 @@ except ImportError:  # python-multipart before 0.0.13
 from starlette.convertors import IntegerConvertor, register_url_convertor
 
 from otree.conf import settings
+
 
 class _BoundedIntConvertor(IntegerConvertor):
     """`{name:int}` path parameters of at most 18 digits: a longer one is no match (404), where
