@@ -57,6 +57,13 @@ def default_settings() -> dict[str, Any]:
         INSTALLED_APPS=["otree"],
         EXTENSION_APPS=[],
         ROOT_URLCONF=None,
+        # Limits on what clients may send (see "Security and limits" in the README).
+        MAX_REQUEST_BODY_SIZE=1024 * 1024,
+        MAX_FORM_FIELDS=1000,
+        MAX_WEBSOCKET_MESSAGE_SIZE=1024 * 1024,
+        MAX_PARTICIPANTS_PER_SESSION=5000,
+        LOGIN_MAX_ATTEMPTS=10,
+        LOGIN_ATTEMPTS_WINDOW_SECONDS=300,
     )
 
 

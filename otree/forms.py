@@ -47,6 +47,7 @@ MSG_MIN = N_("Ensure this value is greater than or equal to {limit}.")
 MSG_MAX = N_("Ensure this value is less than or equal to {limit}.")
 MSG_MAX_LENGTH = N_("Ensure this value has at most {max} characters (it has {length}).")
 MSG_INVALID_CHOICE = N_("Select a valid choice. {value} is not one of the available choices.")
+MSG_NULL_CHARACTERS = N_("Null characters are not allowed.")
 
 EMPTY_CHOICE_LABEL = "--------"
 
@@ -57,6 +58,11 @@ INTEGER_RANGE = (-2147483648, 2147483647)
 # Plain decimal notation only: float() and Decimal() would also accept "1_000", "nan", "inf".
 _INTEGER_RE = re.compile(r"^[+-]?\d+(\.0*)?$")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+# Beyond these, a number is refused before it is converted: int() of thousands of digits is an
+# error in Python, and a decimal like 1E+999999999 would print as a billion digits.
+_MAX_NUMBER_TEXT = 400
+_MAX_DECIMAL_EXPONENT = 1000
 
 _FALSE_TEXTS = {"", "0", "false", "off", "no"}
 _TRUE_TEXTS = {"1", "true", "on", "yes"}
@@ -163,8 +169,14 @@ def _parse_number(field: Field, text: str) -> Any:
     if isinstance(field, IntegerField):
         if not _INTEGER_RE.match(text):
             raise _Invalid(gettext(MSG_INTEGER))
+        digits = text.split(".")[0].lstrip("+-").lstrip("0")
+        if len(digits) > len(str(INTEGER_RANGE[1])):
+            # Far outside the column's range (and maybe beyond what int() converts): say which end.
+            if text.startswith("-"):
+                raise _Invalid(gettext(MSG_MIN).format(limit=INTEGER_RANGE[0]))
+            raise _Invalid(gettext(MSG_MAX).format(limit=INTEGER_RANGE[1]))
         return int(text.split(".")[0])
-    if not _NUMBER_RE.match(text):
+    if len(text) > _MAX_NUMBER_TEXT or not _NUMBER_RE.match(text):
         raise _Invalid(gettext(MSG_NUMBER))
     if isinstance(field, FloatField):
         number = float(text)
@@ -173,7 +185,10 @@ def _parse_number(field: Field, text: str) -> Any:
         return number
     # CurrencyField, RealWorldCurrencyField, DecimalField: exact decimal, rounded by the type.
     try:
-        return field.coerce(Decimal(text))
+        number = Decimal(text)
+        if abs(number.adjusted()) > _MAX_DECIMAL_EXPONENT:
+            raise _Invalid(gettext(MSG_NUMBER))
+        return field.coerce(number)
     except (InvalidOperation, ValueError, ArithmeticError):
         raise _Invalid(gettext(MSG_NUMBER)) from None
 
@@ -358,6 +373,8 @@ class Form:
         if kind == "checkbox":
             return self._clean_checkbox(name, field)
         text = self._submitted_text(name)
+        if "\x00" in text:
+            raise _Invalid(gettext(MSG_NULL_CHARACTERS))
         if text == "":
             if not field.blank:
                 raise _Invalid(gettext(MSG_REQUIRED))
@@ -418,6 +435,8 @@ class Form:
     def _clean_several(self, name: str, field: Field) -> list[str]:
         submitted = [v.strip() for v in _submitted_values(self.data, name)]
         submitted = [v for v in submitted if v]
+        if any("\x00" in v for v in submitted):
+            raise _Invalid(gettext(MSG_NULL_CHARACTERS))
         if not submitted:
             if not field.blank:
                 raise _Invalid(gettext(MSG_REQUIRED))

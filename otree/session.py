@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import time
+from decimal import Decimal
 from typing import Any, Callable
 
 from sqlalchemy.exc import IntegrityError
@@ -15,8 +17,12 @@ from otree.project import get_project, participants_multiple
 ProgressCallback = Callable[[str], None]
 
 
-def merged_config(config_name: str, modified_session_config_fields: dict | None = None) -> dict:
+def merged_config(config_name: str, modified_session_config_fields: dict | None = None,
+                  allow_new_keys: bool = True) -> dict:
+    """The session config with its modifications, each checked by check_config_value."""
     project = get_project()
+    if not isinstance(config_name, str):
+        raise SessionCreationError(f"session_config_name must be a string, not {type(config_name).__name__}")
     try:
         config = dict(project.get_session_config(config_name))
     except KeyError as exc:
@@ -25,8 +31,81 @@ def merged_config(config_name: str, modified_session_config_fields: dict | None 
         forbidden = set(modified_session_config_fields) & {"name", "app_sequence"}
         if forbidden:
             raise SessionCreationError(f"The session config field {sorted(forbidden)[0]!r} cannot be modified")
+        for key, value in modified_session_config_fields.items():
+            check_config_value(config, key, value, allow_new_keys=allow_new_keys)
         config.update(modified_session_config_fields)
     return config
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float, Decimal)):
+        return "a number"
+    return {str: "a string", list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def _finite_float(value: Any) -> bool:
+    # The admin shows such values as floats: 10**400 would overflow there.
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def check_config_value(config: dict, key: Any, value: Any, *, allow_new_keys: bool = True) -> None:
+    """SessionCreationError unless `value` may replace config[key]: the same kind of value as the config's own.
+
+    A bool stays a bool, a number a (finite) number (a whole number where the config has an int),
+    a string a string; other values keep their type. New keys are refused unless allow_new_keys
+    (code may add keys; the admin form and the REST API only edit the config's own).
+    """
+    if not isinstance(key, str):
+        raise SessionCreationError(f"Session config field names must be strings, not {key!r}")
+    if key not in config:
+        if not allow_new_keys:
+            raise SessionCreationError(f"The session config {config.get('name')!r} has no field {key!r}")
+        return
+    current = config[key]
+    if isinstance(value, str) and "\x00" in value:
+        raise SessionCreationError(f"The session config field {key!r} contains a NUL character")
+    if current is None:
+        return
+    if isinstance(current, bool) or isinstance(value, bool):
+        ok = isinstance(current, bool) and isinstance(value, bool)
+    elif isinstance(current, int):
+        ok = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    elif isinstance(current, (float, Decimal)):
+        ok = isinstance(value, (int, float, Decimal)) and _finite_float(value)
+    else:
+        ok = isinstance(value, type(current))
+    if not ok:
+        raise SessionCreationError(
+            f"The session config field {key!r} must be {_type_name(current)} (like its value {current!r}), "
+            f"not {value!r}"
+        )
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and key in (
+            "participation_fee", "real_world_currency_per_point") and value < 0:
+        raise SessionCreationError(f"The session config field {key!r} must not be negative")
+
+
+def check_num_participants(num_participants: Any, multiple: int = 1) -> int:
+    """num_participants as an int: positive, a multiple of the group size, at most MAX_PARTICIPANTS_PER_SESSION."""
+    from otree.conf import settings
+
+    if isinstance(num_participants, bool) or not isinstance(num_participants, int) or num_participants < 1:
+        raise SessionCreationError(f"Number of participants must be a positive whole number, not {num_participants!r}")
+    limit = int(settings.MAX_PARTICIPANTS_PER_SESSION)
+    if num_participants > limit:
+        raise SessionCreationError(
+            f"Number of participants ({num_participants}) is more than the maximum of {limit} "
+            f"(MAX_PARTICIPANTS_PER_SESSION in settings.py)"
+        )
+    if num_participants % multiple:
+        raise SessionCreationError(
+            f"Number of participants ({num_participants}) is not a multiple of group size ({multiple})"
+        )
+    return num_participants
 
 
 def create_session(
@@ -45,13 +124,7 @@ def create_session(
     """
     project = get_project()
     config = merged_config(session_config_name, modified_session_config_fields)
-    if isinstance(num_participants, bool) or not isinstance(num_participants, int) or num_participants < 1:
-        raise SessionCreationError(f"Number of participants must be a positive whole number, not {num_participants!r}")
-    multiple = participants_multiple(project, config)
-    if num_participants % multiple:
-        raise SessionCreationError(
-            f"Number of participants ({num_participants}) is not a multiple of group size ({multiple})"
-        )
+    check_num_participants(num_participants, participants_multiple(project, config))
     notify = progress or (lambda message: None)
     db = current_session()
     apps = [project.apps[name] for name in config["app_sequence"]]

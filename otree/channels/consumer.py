@@ -15,6 +15,8 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
+from otree.web.limits import CLOSE_TOO_BIG, WebSocketInputError, decode_websocket_message
+
 from . import get_channel_layer
 
 logger = logging.getLogger("otree.channels")
@@ -98,14 +100,20 @@ class AsyncJsonWebsocketConsumer:
                 if message["type"] == "websocket.disconnect":
                     code = message.get("code", 1000)
                     break
-                text = message.get("text")
-                if text is None and message.get("bytes") is not None:
-                    text = message["bytes"].decode()
                 try:
-                    content = json.loads(text) if text else None
-                except ValueError:
+                    content = decode_websocket_message(message)
+                except WebSocketInputError as exc:
+                    if exc.code == CLOSE_TOO_BIG:
+                        await self.close(exc.code)
+                        break
                     continue  # a garbled frame from a client is ignored, not fatal
-                await self.receive_json(content)
+                try:
+                    await self.receive_json(content)
+                except Exception:
+                    # One bad message (of a client or in app code) must not end the connection.
+                    logger.exception("error in %s.receive_json", type(self).__name__)
+                    if self.websocket.application_state == WebSocketState.CONNECTED:
+                        await self.send_json({"error": "The server could not process this message."})
         except WebSocketDisconnect as exc:
             code = exc.code
         finally:

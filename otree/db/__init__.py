@@ -1,5 +1,6 @@
 """Database layer: engine, units of work, fields, model base classes and schema."""
 
+from . import login_attempts  # noqa: F401 - failed admin logins, for rate limiting
 from . import records  # noqa: F401 - registers oTree's bookkeeping tables
 from . import live_tables  # noqa: F401 - live page replies and chat messages
 from . import rooms_tables  # noqa: F401 - room presence and participant vars sent ahead by REST

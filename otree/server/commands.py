@@ -107,6 +107,14 @@ def _add_addrport(parser: argparse.ArgumentParser, help_text: str) -> None:
 # -- devserver ------------------------------------------------------------------------
 
 
+def _ws_max_size() -> int:
+    """uvicorn drops frames beyond this (abruptly). The app itself refuses messages beyond
+    MAX_WEBSOCKET_MESSAGE_SIZE with a proper close (1009); this outer bound only caps memory."""
+    from otree.web.limits import max_websocket_message_size
+
+    return 4 * max_websocket_message_size()
+
+
 @command("devserver", "Run the development server (restarts when you edit your code)")
 @arguments(lambda p: _add_addrport(p, f"port (default {DEFAULT_PORT}), or ADDR:PORT (default address 127.0.0.1)"))
 def devserver(args) -> int:
@@ -128,6 +136,7 @@ def devserver(args) -> int:
         reload_includes=["*.py"],
         reload_excludes=_excluded_dirs(root),
         ws=ws_protocol(),
+        ws_max_size=_ws_max_size(),
         log_level="warning",
         timeout_graceful_shutdown=DEV_GRACEFUL_SHUTDOWN_S,
     )
@@ -188,6 +197,7 @@ def run_prodserver(args, *, task_loop: bool = True) -> int:
         port=port,
         workers=args.workers,
         ws=ws_protocol(),
+        ws_max_size=_ws_max_size(),
         proxy_headers=True,
         # Routers (Heroku, nginx, load balancers) are not on 127.0.0.1: trust their
         # X-Forwarded-* headers unless FORWARDED_ALLOW_IPS names them.

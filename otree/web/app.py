@@ -21,7 +21,9 @@ from otree.extensions import build_routes
 from otree.project import Project
 
 from . import admin, auth, chat, demo, export_views, live_socket, monitor, participant, rest, rooms, sockets
+from .limits import RequestLimits
 from .rendering import PACKAGE_DIR, build_engine
+from .security import SecurityHeaders
 
 logger = logging.getLogger("otree.web")
 
@@ -95,6 +97,9 @@ def create_app(project: Project) -> Starlette:
     # EXTENSION_APPS and the project's urls.py (ROOT_URLCONF) add theirs after these.
     routes = build_routes(project, routes)
     middleware = [
+        # Outermost, so that every route and every answer (a 413 too) is covered.
+        Middleware(SecurityHeaders),
+        Middleware(RequestLimits),
         # The signed cookie `session` holds the admin login and CSRF token (14 days, as in oTree).
         Middleware(SessionMiddleware, secret_key=auth.secret() or "otree-asgi", session_cookie="session",
                    max_age=14 * 24 * 3600, same_site="lax"),

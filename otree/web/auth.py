@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import functools
 import hmac
+import re
 import secrets
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable
+from urllib.parse import quote, unquote, urlsplit
+
+from starlette.concurrency import run_in_threadpool
 
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -48,9 +52,14 @@ def login_required(area: str) -> bool:
     return True
 
 
+def same_text(a: Any, b: Any) -> bool:
+    """Constant-time comparison of two texts (any characters: compare_digest refuses non-ASCII str)."""
+    return hmac.compare_digest(str(a).encode("utf-8", "surrogatepass"), str(b).encode("utf-8", "surrogatepass"))
+
+
 def is_logged_in(conn: HTTPConnection) -> bool:
     token = conn.session.get(AUTH_KEY) if "session" in conn.scope else None
-    return bool(token) and hmac.compare_digest(str(token), _auth_token())
+    return bool(token) and same_text(token, _auth_token())
 
 
 def may_access(conn: HTTPConnection, area: str) -> bool:
@@ -71,7 +80,7 @@ async def csrf_ok(request: Request) -> bool:
     form = await request.form()
     sent = form.get(CSRF_KEY) or request.headers.get("x-csrftoken") or ""
     expected = request.session.get(CSRF_KEY) or ""
-    return bool(expected) and hmac.compare_digest(str(sent), str(expected))
+    return bool(expected) and isinstance(sent, str) and same_text(sent, expected)
 
 
 def csrf_failed() -> Response:
@@ -85,7 +94,7 @@ def admin_view(area: str) -> Callable:
         @functools.wraps(endpoint)
         async def wrapper(request: Request) -> Response:
             if not may_access(request, area):
-                return RedirectResponse(f"/login?next={request.url.path}", status_code=302)
+                return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=302)
             if request.method == "POST" and not await csrf_ok(request):
                 return csrf_failed()
             return await endpoint(request)
@@ -96,22 +105,60 @@ def admin_view(area: str) -> Callable:
     return decorate
 
 
+DEFAULT_NEXT = "/demo"
+_UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f\\]")
+
+
+def safe_next(target: Any) -> str:
+    """`target` if it is a path on this site, else /demo.
+
+    Refused: absolute URLs and schemes, protocol-relative `//host`, backslashes (browsers read
+    `/\\host` as `//host`), whitespace and control characters (browsers drop tabs and newlines,
+    so `/\t/host` is `//host` too), and any of these hidden behind percent-encoding.
+    """
+    if not isinstance(target, str) or not target.startswith("/"):
+        return DEFAULT_NEXT
+    decoded = target
+    for _ in range(3):  # encoded, double-encoded, triple-encoded
+        parts = urlsplit(decoded)
+        if decoded.startswith("//") or _UNSAFE_CHARS.search(decoded) or parts.scheme or parts.netloc:
+            return DEFAULT_NEXT
+        decoded = unquote(decoded)
+    return target
+
+
+def _client(request: Request) -> str:
+    # Behind a proxy, uvicorn's --proxy-headers sets this from X-Forwarded-For.
+    return (request.client.host if request.client else "") or "unknown"
+
+
 async def login(request: Request) -> Response:
+    from otree.db.login_attempts import clear_failures, recent_failures, record_failure
+
     from .rendering import render
 
-    context = {"error": None, "csrftoken": csrf_token(request), "next": request.query_params.get("next", "/demo")}
+    context = {"error": None, "csrftoken": csrf_token(request), "next": safe_next(request.query_params.get("next"))}
     if request.method == "POST":
         if not await csrf_ok(request):
             return csrf_failed()
         form = await request.form()
-        context["next"] = str(form.get("next") or context["next"])  # kept when the login fails
+        context["next"] = safe_next(form.get("next") or context["next"])  # kept when the login fails
+        client, window = _client(request), float(settings.LOGIN_ATTEMPTS_WINDOW_SECONDS)
+        if await run_in_threadpool(recent_failures, client, window) >= int(settings.LOGIN_MAX_ATTEMPTS):
+            context["error"] = (f"Too many failed login attempts. Try again in {round(window / 60) or 1} "
+                                f"minute(s).")
+            return render("otree/admin/Login.html", context, status=429)
         username, password = form.get("username", ""), form.get("password", "")
         configured = settings.ADMIN_PASSWORD or ""
-        if (configured and hmac.compare_digest(str(username), str(settings.ADMIN_USERNAME or ""))
-                and hmac.compare_digest(str(password), str(configured))):
+        # Both comparisons always run, so the time taken tells nothing about which one failed.
+        user_ok = same_text(username, settings.ADMIN_USERNAME or "")
+        password_ok = same_text(password, configured)
+        if configured and user_ok & password_ok:
+            await run_in_threadpool(clear_failures, client)
             request.session[AUTH_KEY] = _auth_token()
-            target = str(form.get("next") or "/demo")
-            return RedirectResponse(target if target.startswith("/") else "/demo", status_code=302)
+            return RedirectResponse(context["next"], status_code=302)
+        if configured:
+            await run_in_threadpool(record_failure, client, window)
         context["error"] = "Login failed" if configured else (
             "Login failed: no admin password is set. Set the OTREE_ADMIN_PASSWORD environment variable.")
     return render("otree/admin/Login.html", context)

@@ -16,6 +16,8 @@ from otree.currency import json_default
 from otree.i18n import N_, gettext
 from otree.pages import BasePage, WaitPage, call_hook, find_hook, form_fields_of, form_model_name
 
+from .security import strict_page_nonce
+
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _engine = None
 
@@ -49,8 +51,15 @@ def get_engine():
     return _engine
 
 
+# oTree's admin pages carry no inline code but nonce'd scripts, so they get the strict CSP;
+# the admin report shows the app's own template, which may have inline scripts.
+_APP_CONTENT_ADMIN_TEMPLATES = {"otree/admin/AdminReport.html"}
+
+
 def render(template: str, context: dict[str, Any], status: int = 200, headers: dict | None = None,
            base: str | None = None) -> HTMLResponse:
+    strict = template.startswith("otree/admin/") and template not in _APP_CONTENT_ADMIN_TEMPLATES
+    context = {**context, "csp_nonce": strict_page_nonce() if strict else ""}
     html = get_engine().render(template, context, base=base)
     return HTMLResponse(html, status_code=status, headers=headers)
 

@@ -22,7 +22,26 @@ from otree.db.uow import unit_of_work
 from otree.errors import SessionCreationError
 from otree.project import get_project
 
-from .auth import auth_level
+from .auth import auth_level, same_text
+from .limits import parse_json_body
+
+def _typed(payload: dict, name: str, kinds: tuple, description: str, default: Any = None) -> Any:
+    """payload[name] if it is of one of `kinds` (None counts as absent); else RESTError naming the field."""
+    value = payload.get(name)
+    if value is None:
+        return default
+    if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+        raise RESTError(f"{name} must be {description}, not {json.dumps(value)[:100]}")
+    if isinstance(value, str) and "\x00" in value:
+        raise RESTError(f"{name} must not contain NUL characters")
+    return value
+
+
+def _string_list(payload: dict, name: str) -> list[str]:
+    values = _typed(payload, name, (list,), "a list of strings", default=[])
+    if not all(isinstance(v, str) for v in values):
+        raise RESTError(f"{name} must be a list of strings")
+    return values
 
 
 class RESTError(Exception):
@@ -44,7 +63,7 @@ def _check_key(request: Request) -> None:
     sent = request.headers.get("otree-rest-key")
     if sent is None:
         raise RESTError("HTTP Header otree-rest-key is missing", 403)
-    if not hmac.compare_digest(sent, expected):
+    if not same_text(sent, expected):
         raise RESTError("otree-rest-key is incorrect", 403)
 
 
@@ -54,7 +73,7 @@ async def _payload(request: Request) -> dict:
     if not body.strip():
         return {}
     try:
-        data = json.loads(body)
+        data = parse_json_body(body)
     except ValueError as exc:
         raise RESTError(f"The request body is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
@@ -155,22 +174,27 @@ async def sessions(request: Request, payload: dict) -> Response:
         raise RESTError(f"create_session() got an unexpected keyword argument {sorted(unknown)[0]!r}", 403)
     if "session_config_name" not in payload or "num_participants" not in payload:
         raise RESTError("session_config_name and num_participants are required")
-    modified = payload.get("modified_session_config_fields") or {}
-    if not isinstance(modified, dict):
-        raise RESTError("modified_session_config_fields must be a JSON object")
-    room_name = payload.get("room_name")
+    config_name = _typed(payload, "session_config_name", (str,), "a string")
+    num_participants = _typed(payload, "num_participants", (int,), "a positive whole number")
+    modified = _typed(payload, "modified_session_config_fields", (dict,), "a JSON object", default={})
+    room_name = _typed(payload, "room_name", (str,), "a string")
+    label = _typed(payload, "label", (str,), "a string", default="")
+    is_mturk = _typed(payload, "is_mturk", (bool,), "true or false", default=False)
 
     def create():
         from otree import rooms as rooms_module
         from otree.session import create_session
 
+        from otree.session import merged_config
+
         if room_name:
             rooms_module.get_room(room_name)  # a 404-worthy error for an unknown room
+        # The API edits the config's own fields only, each keeping its type.
+        merged_config(config_name, modified, allow_new_keys=False)
         with unit_of_work():
             session = create_session(
-                payload["session_config_name"], payload["num_participants"],
-                modified_session_config_fields=modified, label=payload.get("label") or "",
-                room_name=room_name, is_mturk=bool(payload.get("is_mturk")),
+                config_name, num_participants, modified_session_config_fields=modified, label=label,
+                room_name=room_name, is_mturk=is_mturk,
             )
             info = _session_info(request, session)
         if room_name:
@@ -183,9 +207,10 @@ async def sessions(request: Request, payload: dict) -> Response:
 @endpoint
 async def get_session(request: Request, payload: dict) -> Response:
     code = request.path_params["code"]
-    wanted_participant_vars = payload.get("participant_vars") or []
-    wanted_session_vars = payload.get("session_vars") or []
-    with_labels = payload.get("participant_labels")
+    wanted_participant_vars = _string_list(payload, "participant_vars")
+    wanted_session_vars = _string_list(payload, "session_vars")
+    with_labels = _string_list(payload, "participant_labels") if payload.get("participant_labels") is not None \
+        else None
 
     def load():
         with unit_of_work(readonly=True) as db:
@@ -252,8 +277,9 @@ async def participant_vars_by_room(request: Request, payload: dict) -> Response:
     from otree import rooms as rooms_module
 
     values = _vars(payload)
-    room_name, label = payload.get("room_name"), payload.get("participant_label")
-    if not room_name or not label:
+    room_name = _typed(payload, "room_name", (str,), "a string")
+    label = _typed(payload, "participant_label", (str, int), "a string")
+    if not room_name or label in (None, ""):
         raise RESTError("room_name and participant_label are required")
     await run_in_threadpool(rooms_module.store_participant_vars, room_name, str(label), values)
     return _json({})

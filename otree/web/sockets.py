@@ -15,12 +15,7 @@ from otree.db.uow import unit_of_work
 from otree.monitor import set_waitpage_presence
 from otree.waitpages import gbat_channel, group_channel, is_complete, subsession_channel
 
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+from .limits import query_int
 
 
 def _position(participant_id: int) -> int | None:
@@ -36,8 +31,8 @@ class _WaitPageConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         q = self.query
-        session_id, page_index = _int(q.get("session_pk")), _int(q.get("page_index"))
-        participant_id, self.group_id = _int(q.get("participant_id")), _int(q.get("group_id"))
+        session_id, page_index = query_int(q.get("session_pk")), query_int(q.get("page_index"))
+        participant_id, self.group_id = query_int(q.get("participant_id")), query_int(q.get("group_id"))
         if session_id is None or page_index is None or participant_id is None:
             await self.accept()
             await self.send_json({"error": "Invalid wait page parameters"})
@@ -103,7 +98,7 @@ class AutoAdvanceConsumer(AsyncJsonWebsocketConsumer):
     """Form pages listen here; the admin's 'advance' moves the participant's open page on."""
 
     async def connect(self) -> None:
-        code, page_index = self.query.get("participant_code", ""), _int(self.query.get("page_index"))
+        code, page_index = self.query.get("participant_code", ""), query_int(self.query.get("page_index"))
         await self.accept()
         await self.group_add(auto_advance_channel(code))
         position = await run_in_threadpool(self._position, code)

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from otree.channels.consumer import AsyncJsonWebsocketConsumer
+from otree.conf import settings
 from otree.errors import SessionCreationError
 from otree.project import NON_EDITABLE_CONFIG_KEYS, get_project, participants_multiple
 
@@ -157,8 +158,12 @@ def parse_create_form(data: Mapping[str, Any], *, html_form: bool) -> tuple[Crea
             errors["num_participants"] = str(exc)
     if num_participants is not None:
         multiple = participants_multiple(project, config)
+        limit = int(settings.MAX_PARTICIPANTS_PER_SESSION)
         if num_participants < 1:
             errors["num_participants"] = "The number of participants must be at least 1."
+        elif num_participants > limit:
+            errors["num_participants"] = (
+                f"The number of participants must be at most {limit} (MAX_PARTICIPANTS_PER_SESSION in settings.py).")
         elif num_participants % multiple:
             errors["num_participants"] = (
                 f"The number of participants must be a multiple of {multiple} "
@@ -191,13 +196,16 @@ def parse_create_form(data: Mapping[str, Any], *, html_form: bool) -> tuple[Crea
     except ValueError as exc:
         errors["is_mturk"] = str(exc)
 
+    label = str(data.get("label") or "").strip()
+    if "\x00" in label:
+        errors["label"] = "Null characters are not allowed."
     if errors:
         return None, errors
     # Only what differs from the config is recorded as modified.
     changed = {k: v for k, v in modified.items() if config.get(k) != v or type(config.get(k)) is not type(v)}
     return CreateRequest(
         config_name=config_name, num_participants=num_participants, modified=changed,
-        label=str(data.get("label") or "").strip(), room_name=room_name, is_mturk=is_mturk,
+        label=label, room_name=room_name, is_mturk=is_mturk,
     ), {}
 
 

@@ -20,6 +20,7 @@ from otree.db.core import Session
 from otree.project import get_project
 
 from .. import auth
+from ..limits import query_int
 from ..rendering import get_engine
 from .common import base_url, format_time, render_admin, session_header, with_session
 
@@ -226,13 +227,6 @@ def report_template(app_name: str) -> str:
     return f"{app_name}/admin_report.html"
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _default_round(session: Session, app_name: str, num_rounds: int) -> int:
     """The round the session has got to in this app (the last round once anyone moved past it)."""
     sequence = list(session.config.get("app_sequence") or [])
@@ -286,7 +280,7 @@ def admin_report(session: Session, app_name: str | None, round_number: int | Non
 @auth.admin_view("demo")
 async def admin_report_page(request: Request) -> Response:
     app_name = request.query_params.get("app_name")
-    round_number = _int(request.query_params.get("round_number"))
+    round_number = query_int(request.query_params.get("round_number"))
     context = await with_session(request, lambda session: admin_report(session, app_name, round_number))
     status = 500 if isinstance(context, dict) and context.get("report_error") and context.get(
         "report_traceback") else 200

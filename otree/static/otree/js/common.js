@@ -79,3 +79,11 @@
   otree.socketUrlOf = socketUrlOf;
   window.makeReconnectingWebSocket = makeReconnectingWebSocket;
 })(window, document);
+
+// Forms with data-confirm="question" ask before they submit (an inline onsubmit would need 'unsafe-inline').
+document.addEventListener('submit', function (event) {
+    var question = event.target.getAttribute && event.target.getAttribute('data-confirm');
+    if (question && !window.confirm(question)) {
+        event.preventDefault();
+    }
+}, true);
