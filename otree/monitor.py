@@ -148,6 +148,8 @@ def _row(p: Participant, wait_slot, waits_for: list[int]) -> dict[str, Any]:
         deadline=(p._timeout_expiration_time if started and not finished and p._timeout_page_index == index
                   else None),
         status=p.status or "",
+        dropout=bool(p.is_dropout),
+        left=bool(p.left_wait_page),
     )
 
 

@@ -39,6 +39,14 @@ def start_timer(page) -> None:
     participant, index = page.participant, page._index_in_pages
     if isinstance(page, WaitPage) or participant._timeout_page_index == index:
         return
+    if participant.is_dropout and not (participant._is_bot or participant.is_browser_bot):
+        # A dropout's pages are submitted at once (otree.dropouts), timed or not.
+        now = time.time()
+        participant._timeout_page_index = index
+        participant._timeout_expiration_time = now
+        tasks.schedule(PAGE_TIMEOUT, now, {"participant_id": participant.id, "page_index": index},
+                       key=timeout_key(participant.id, index))
+        return
     seconds = timeout_seconds_of(page)
     if seconds is None:
         return

@@ -38,6 +38,7 @@ PARTICIPANT = [
     "participant._index_in_pages", "participant._max_page_index", "participant._current_app_name",
     "participant._current_page_name", "participant.time_started_utc", "participant.visited",
     "participant.mturk_worker_id", "participant.mturk_assignment_id", "participant.payoff",
+    "participant.is_dropout", "participant.left_wait_page",
 ]
 SESSION = ["session.code", "session.label", "session.mturk_HITId", "session.mturk_HITGroupId",
            "session.comment", "session.is_demo"]

@@ -149,6 +149,12 @@ class Participant(GuardedAttributes, CoreBase):
     _timeout_expiration_time: Mapped[float | None] = mapped_column(Float, nullable=True)
     _timeout_page_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
     _waitpage_is_connected: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Online studies (otree.dropouts, otree.prolific): see the README's "Online studies".
+    is_dropout: Mapped[bool] = mapped_column(Boolean, default=False)
+    left_wait_page: Mapped[bool] = mapped_column(Boolean, default=False)
+    _page_arrived_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    _last_activity_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    _browser_connections: Mapped[int] = mapped_column(Integer, default=0)
 
     def __repr__(self) -> str:
         return f"<Participant {self.code}>"

@@ -19,6 +19,8 @@ PARTICIPANT_COLUMNS = [
     "mturk_worker_id",
     "mturk_assignment_id",
     "payoff",
+    "is_dropout",
+    "left_wait_page",
 ]
 
 # session.* (oTree's get_fields_for_csv(Session)).

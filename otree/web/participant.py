@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from otree import pages, waitpages
+from otree import dropouts, pages, waitpages
 from otree.db.core import Participant, Session
 from otree.db.uow import current_session, run_read_mostly, unit_of_work
 from otree.pages import Page, WaitPage, call_hook
@@ -149,7 +149,9 @@ def _show(code: str, name_in_url: str, page_name: str, index: int):
         return participant
     if slot.is_wait_page:
         return _WAIT_PAGE
-    return render_page(pages.build_page(participant, slot))
+    page = pages.build_page(participant, slot)
+    dropouts.welcome_back(page)
+    return render_page(page)
 
 
 def _page(code: str, name_in_url: str, page_name: str, index: int, data) -> Response:
@@ -160,6 +162,7 @@ def _page(code: str, name_in_url: str, page_name: str, index: int, data) -> Resp
         participant, slot = _locate(code, name_in_url, page_name, index, lock=True)
         if slot is None:
             return participant
+        dropouts.record_request(participant)
         if slot.is_wait_page:
             return RedirectResponse(pages.current_url(participant), status_code=REDIRECT)
         outcome = _submit(pages.build_page(participant, slot), data)
@@ -230,7 +233,7 @@ def _accept_timeout(page: Page, data) -> bool:
 
 def _fill_timeout_defaults(page: Page, form) -> None:
     """On timeout, fields that are missing or invalid get timeout_submission values or type defaults."""
-    submitted = getattr(type(page), "timeout_submission", None) or {}
+    submitted = dropouts.submission(page)
     fields = type(form.instance)._otree_fields
     for name in form.field_names:
         if name not in form.errors and form.cleaned_data.get(name) is not None:
@@ -304,7 +307,9 @@ def _show_wait_page(code: str, index: int) -> Response:
     slot = pages.slot_of(participant)
     if slot is None or slot.index != index:
         return RedirectResponse(pages.current_url(participant), status_code=REDIRECT)
-    return render_page(pages.build_page(participant, slot))
+    page = pages.build_page(participant, slot)
+    dropouts.welcome_back(page)
+    return render_page(page)
 
 
 def _to_current(code: str) -> Response:

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from otree.channels.consumer import AsyncJsonWebsocketConsumer
 from otree.db.core import Participant
 from otree.db.uow import unit_of_work
+from otree.dropouts import socket_connected
 from otree.monitor import set_waitpage_presence
 from otree.waitpages import gbat_channel, group_channel, is_complete, subsession_channel
 
@@ -105,8 +106,17 @@ class AutoAdvanceConsumer(AsyncJsonWebsocketConsumer):
         if position is None:
             await self.send_json({"error": "Participant not found in database."})
             await self.close()
-        elif page_index is not None and position > page_index:
+            return
+        # The browser is here (dropout detection reads this, from any worker).
+        self._counted = code
+        await run_in_threadpool(socket_connected, code, True)
+        if page_index is not None and position > page_index:
             await self.send_json({"auto_advanced": True})
+
+    async def disconnect(self, code: int) -> None:
+        counted = getattr(self, "_counted", None)
+        if counted is not None:
+            await run_in_threadpool(socket_connected, counted, False)
 
     @staticmethod
     def _position(code: str) -> int | None:

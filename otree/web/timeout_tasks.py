@@ -14,7 +14,7 @@ import time
 
 from sqlalchemy import select
 
-from otree import pages, tasks
+from otree import dropouts, pages, tasks
 from otree.channels import group_send_sync
 from otree.db.core import Participant
 from otree.db.uow import current_session
@@ -93,6 +93,10 @@ def apply_page_timeout(payload: dict) -> float | None:
     slot = pages.slot_of(participant)
     if slot is None or slot.is_wait_page:
         return None
+    if not participant.is_dropout:
+        page = pages.build_page(participant, slot)
+        if dropouts.enabled(page) and dropouts.is_absent(participant):
+            dropouts.mark(page)
     time_out(participant)
     return None
 

@@ -102,14 +102,15 @@
 
   // -- summary ----------------------------------------------------------------------------------
   function count(rows) {
-    var c = {total: 0, started: 0, playing: 0, finished: 0, notStarted: 0, dropped: 0};
+    var c = {total: 0, started: 0, playing: 0, finished: 0, notStarted: 0, dropped: 0, left: 0};
     Object.keys(rows).forEach(function (code) {
       var row = rows[code];
       c.total += 1;
       if (!row.started) { c.notStarted += 1; return; }
       c.started += 1;
       if (row.finished) { c.finished += 1; } else { c.playing += 1; }
-      if (row.waiting === 'disconnected') { c.dropped += 1; }
+      if (row.dropout) { c.dropped += 1; }
+      if (row.left) { c.left += 1; }
     });
     return c;
   }
@@ -132,7 +133,8 @@
       part('started', c.started, 'started'), document.createTextNode(' · '),
       part('playing', c.playing, 'in progress'), document.createTextNode(' · '),
       part('finished', c.finished, 'finished'), document.createTextNode(' · '),
-      part('dropped', c.dropped, 'dropped', 'on a wait page with no browser connected: the tab was closed or lost its connection'),
+      part('dropped', c.dropped, 'dropped out', 'marked is_dropout: a timed page expired with no browser; their pages are submitted at once'),
+      document.createTextNode(' · '), part('left', c.left, 'left a wait page', 'left a wait page after its maximum wait'),
       document.createTextNode(' · '), part('not-started', c.notStarted, 'not started'),
       document.createTextNode(' (of ' + c.total + ')'));
   }

@@ -1,0 +1,60 @@
+from otree.api import *
+
+doc = "A 3-player public goods game, 2 rounds, with a timed contribution page and dropout handling."
+
+
+class C(BaseConstants):
+    NAME_IN_URL = 'pgg'
+    PLAYERS_PER_GROUP = 3
+    NUM_ROUNDS = 2
+    ENDOWMENT = cu(100)
+    MULTIPLIER = 1.8
+    TIMEOUT = 2
+
+
+class Subsession(BaseSubsession):
+    pass
+
+
+class Group(BaseGroup):
+    total = models.CurrencyField()
+
+
+class Player(BasePlayer):
+    contribution = models.CurrencyField(min=0, max=C.ENDOWMENT)
+    dropped_here = models.BooleanField(initial=False)
+
+
+# What a dropout's pages are submitted with (timeout_submission applies to other timeouts).
+dropout_submission = dict(contribution=0)
+
+
+def on_dropout(player: Player):
+    player.dropped_here = True
+    player.participant.vars['dropout_round'] = player.round_number
+
+
+def set_payoffs(group: Group):
+    players = group.get_players()
+    group.total = sum(p.contribution for p in players)
+    share = group.total * C.MULTIPLIER / C.PLAYERS_PER_GROUP
+    for p in players:
+        p.payoff = C.ENDOWMENT - p.contribution + share
+
+
+class Contribute(Page):
+    form_model = 'player'
+    form_fields = ['contribution']
+    timeout_seconds = C.TIMEOUT
+    timeout_submission = dict(contribution=50)
+
+
+class ResultsWaitPage(WaitPage):
+    after_all_players_arrive = set_payoffs
+
+
+class Results(Page):
+    pass
+
+
+page_sequence = [Contribute, ResultsWaitPage, Results]
