@@ -158,6 +158,8 @@ def _page(code: str, name_in_url: str, page_name: str, index: int, data) -> Resp
     if data is None:
         shown = run_read_mostly(_show, code, name_in_url, page_name, index)
         return _wait_page(code, index) if shown is _WAIT_PAGE else shown
+    if data.get(LEAVE_FIELD):
+        return _leave(code, name_in_url, page_name, index)
     with unit_of_work():
         participant, slot = _locate(code, name_in_url, page_name, index, lock=True)
         if slot is None:
@@ -175,6 +177,24 @@ def _page(code: str, name_in_url: str, page_name: str, index: int, data) -> Resp
     if outcome or on_wait_page:  # only wait pages (skipped or landed on) need more work now
         _after_moving(code, outcome)
     return RedirectResponse(landed, status_code=REDIRECT)
+
+
+LEAVE_FIELD = "otree_leave_wait_page"  # the wait page's "leave" button (otree.leaving)
+
+
+def _leave(code: str, name_in_url: str, page_name: str, index: int) -> Response:
+    """The participant pressed "leave" on a wait page: leave it if allowed, else back to their page."""
+    from otree import leaving
+
+    with unit_of_work():
+        # No lock yet: leaving locks the group first, then the participant, as arriving does.
+        participant, slot = _locate(code, name_in_url, page_name, index, lock=False)
+        if slot is None or not slot.is_wait_page:
+            return participant if slot is None else RedirectResponse(pages.current_url(participant), REDIRECT)
+        skipped = leaving.leave(pages.build_page(participant, slot))
+    if skipped is not None:
+        _after_moving(code, skipped)
+    return _to_current(code)
 
 
 def _submit(page: Page, data, *, forced_timeout: bool = False):

@@ -155,6 +155,9 @@ def render_wait_page(page: WaitPage) -> HTMLResponse:
     context.setdefault("title_text", call_hook(page, "title_text") if callable(title) else gettext(title))
     context.setdefault("body_text", gettext(type(page).body_text) if type(page).body_text else type(page).body_text)
     context["wait_page_socket_url"] = socket_url(page)
+    from otree.leaving import seconds_until_leave
+
+    context.setdefault("leave_after_seconds", seconds_until_leave(page))
     if not page.group_by_arrival_time and not page.wait_for_all_groups:
         from otree.dropouts import group_dropouts
 

@@ -18,6 +18,7 @@ class Subsession(BaseSubsession):
 
 class Group(BaseGroup):
     total = models.CurrencyField()
+    completions = models.IntegerField(initial=0)
 
 
 class Player(BasePlayer):
@@ -35,6 +36,7 @@ def on_dropout(player: Player):
 
 
 def set_payoffs(group: Group):
+    group.completions += 1
     players = group.get_players()
     group.total = sum(p.contribution for p in players)
     share = group.total * C.MULTIPLIER / C.PLAYERS_PER_GROUP
@@ -51,6 +53,14 @@ class Contribute(Page):
 
 class ResultsWaitPage(WaitPage):
     after_all_players_arrive = set_payoffs
+
+    @staticmethod
+    def get_max_wait_seconds(player: Player):
+        return player.session.config.get('max_wait')
+
+    @staticmethod
+    def leave_to(player: Player):
+        return 'payment'
 
 
 class Results(Page):
