@@ -42,6 +42,21 @@ def seconds_until_leave(page: WaitPage) -> float | None:
     return max(0.0, arrived + limit - time.time())
 
 
+def is_active_waiter(participant: Participant, now: float | None = None) -> bool:
+    """Whether group_by_arrival_time may group this waiter: not a dropout, and their browser is
+    connected, or they arrived on the page recently (their socket may not be open yet)."""
+    from otree.conf import settings
+
+    if participant.is_dropout:
+        return False
+    if participant._is_bot or participant._waitpage_is_connected:
+        return True
+    window = float(settings.get("GBAT_INACTIVE_SECONDS_UNTIL_PROMPT", 120) or 0) + \
+        float(settings.get("GBAT_INACTIVE_SECONDS_TO_CONFIRM", 15) or 0)
+    arrived = participant._page_arrived_at
+    return arrived is None or (now or time.time()) - arrived < window
+
+
 def leave(page: WaitPage) -> list[Slot] | None:
     """Leave the wait page, if allowed now; the wait pages skipped on the way, or None if not left.
 

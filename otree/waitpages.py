@@ -25,6 +25,7 @@ from otree.db.core import Participant
 from otree.db.records import CompletedGBATGroup, CompletedGroupWaitPage, CompletedSubsessionWaitPage
 from otree.db.uow import after_commit, current_session
 from otree.pages import WaitPage, find_hook
+from otree.leaving import is_active_waiter
 from otree.timeouts import move_waiters_on
 
 logger = logging.getLogger("otree.waitpages")
@@ -189,7 +190,9 @@ def _arrive_gbat(page: WaitPage) -> bool:
     formed_rows, unformed = matrix[:formed], [p for row in matrix[formed:] for p in row]
     positions = _positions([p.participant_id for p in unformed])
     _forget_loaded()
-    waiting = [p for p in unformed if positions[p.participant_id] == index]
+    # Only connected, active waiters are grouped (the one arriving now always is).
+    waiting = [p for p in unformed if positions[p.participant_id] == index
+               and (p.id == player.id and not p.participant.is_dropout or is_active_waiter(p.participant))]
     waiting.sort(key=lambda p: (p.participant._last_request_timestamp or 0, p.id_in_subsession))
     batch = _gbat_batch(page, subsession, waiting)
     if not batch:

@@ -20,7 +20,7 @@ from otree.bots import browser as browser_bots
 from otree.extensions import build_routes
 from otree.project import Project
 
-from . import admin, auth, chat, demo, export_views, live_socket, monitor, participant, rest, rooms, sockets
+from . import admin, auth, chat, demo, export_views, live_socket, monitor, online, participant, rest, rooms, sockets
 from .limits import RequestLimits
 from .rendering import PACKAGE_DIR, build_engine
 from .security import SecurityHeaders
@@ -33,6 +33,7 @@ def participant_routes() -> list:
         Route("/InitializeParticipant/{code}", participant.initialize_participant),
         Route("/join/{anonymous_code}", participant.join_session),
         Route("/OutOfRangeNotification/{code}", participant.out_of_range),
+        Route("/GBATInactive", online.gbat_inactive),
         Route("/p/{participant_code}/{name_in_url}/{page_name}/{page_index:int}", participant.page,
               methods=["GET", "POST"]),
         Route("/p/{participant_code}/{name_in_url}/{page_name}/{page_index:int}/", participant.trailing_slash,

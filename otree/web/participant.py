@@ -9,6 +9,7 @@ participant's row; arriving at a wait page then runs in a fresh one that locks t
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
@@ -16,11 +17,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from otree import dropouts, pages, waitpages
+from otree import dropouts, pages, prolific, waitpages
 from otree.db.core import Participant, Session
 from otree.db.uow import current_session, run_read_mostly, unit_of_work
 from otree.pages import Page, WaitPage, call_hook
 
+from .online import prolific_error
 from .rendering import build_form, render, render_page
 
 REDIRECT = 302
@@ -55,14 +57,19 @@ def _retrying(fn, *args):
 async def initialize_participant(request: Request) -> Response:
     code = request.path_params["code"]
     label = request.query_params.get("participant_label")
-    return await run_in_threadpool(_retrying, _initialize, code, label)
+    try:
+        arrival = prolific.read(request.query_params)
+    except prolific.ProlificError as exc:
+        return prolific_error(str(exc))
+    return await run_in_threadpool(_retrying, _initialize, code, label, arrival)
 
 
-def _initialize(code: str, label: str | None) -> Response:
+def _initialize(code: str, label: str | None, arrival: dict | None = None) -> Response:
     with unit_of_work():
         participant = _participant(code, lock=True)
         if participant is None:
             return _not_found("This participant link is not valid.")
+        prolific.apply(participant, arrival or {})
         skipped = pages.start(participant, label)
     _after_moving(code, skipped)
     return _to_current(code)
@@ -72,14 +79,20 @@ async def join_session(request: Request) -> Response:
     """Session-wide link: hand out the next participant who has not started yet."""
     anonymous_code = request.path_params["anonymous_code"]
     label = request.query_params.get("participant_label")
-    return await run_in_threadpool(_retrying, _join, anonymous_code, label)
+    return await run_in_threadpool(_retrying, _join, anonymous_code, label, request.query_params)
 
 
-def _join(anonymous_code: str, label: str | None) -> Response:
+def _join(anonymous_code: str, label: str | None, query=None) -> Response:
     with unit_of_work() as db:
         session = db.scalars(select(Session).filter_by(_anonymous_code=anonymous_code)).one_or_none()
         if session is None:
             return _not_found("This session link is not valid.")
+        try:
+            arrival = prolific.read(query or {}, session.config)
+        except prolific.ProlificError as exc:
+            return prolific_error(str(exc))
+        # The same Prolific participant, opening the link again, gets the same participant back.
+        label = label or arrival.get("PROLIFIC_PID")
         base = select(Participant).filter_by(session_id=session.id)
         participant = None
         if label:
@@ -96,8 +109,9 @@ def _join(anonymous_code: str, label: str | None) -> Response:
         if label:
             participant.label = label
         code = participant.code
-    query = f"?participant_label={label}" if label else ""
-    return RedirectResponse(f"/InitializeParticipant/{code}{query}", status_code=REDIRECT)
+    params = "&".join(p for p in (urlencode({"participant_label": label}) if label else "",
+                                  prolific.query_string(arrival)) if p)
+    return RedirectResponse(f"/InitializeParticipant/{code}" + (f"?{params}" if params else ""), status_code=REDIRECT)
 
 
 async def out_of_range(request: Request) -> Response:
@@ -111,6 +125,9 @@ def _out_of_range(code: str) -> Response:
             return _not_found("This participant link is not valid.")
         if pages.slot_of(participant) is not None or participant._index_in_pages < 1:
             return RedirectResponse(pages.current_url(participant), status_code=REDIRECT)
+        completion = prolific.completion_url(participant)
+        if completion:
+            return RedirectResponse(completion, status_code=REDIRECT)
         return render("otree/OutOfRangeNotification.html", {"participant": participant})
 
 

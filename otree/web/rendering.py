@@ -158,6 +158,10 @@ def render_wait_page(page: WaitPage) -> HTMLResponse:
     from otree.leaving import seconds_until_leave
 
     context.setdefault("leave_after_seconds", seconds_until_leave(page))
+    if page.group_by_arrival_time:
+        # oTree 6's "Are you still there?" prompt: inactive waiters are not grouped.
+        context["gbat_inactive_prompt_s"] = settings.get("GBAT_INACTIVE_SECONDS_UNTIL_PROMPT", 120)
+        context["gbat_inactive_confirm_s"] = settings.get("GBAT_INACTIVE_SECONDS_TO_CONFIRM", 15)
     if not page.group_by_arrival_time and not page.wait_for_all_groups:
         from otree.dropouts import group_dropouts
 

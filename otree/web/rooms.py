@@ -25,13 +25,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from otree import rooms
+from otree import prolific, rooms
 from otree.channels.consumer import AsyncJsonWebsocketConsumer
 from otree.db.core import Session
 from otree.db.uow import unit_of_work
 from otree.rooms import Room, SessionFull, UnknownRoom
 
 from .auth import admin_view, csrf_token, is_logged_in, may_access
+from .online import prolific_error
 from .rendering import get_engine, render
 
 logger = logging.getLogger("otree.rooms")
@@ -76,6 +77,11 @@ async def room_entry(request: Request) -> Response:
         return await _room_post(request, room)
 
     label, hash_ = _label_and_hash(request.query_params)
+    try:
+        arrival = prolific.read(request.query_params)
+    except prolific.ProlificError as exc:
+        return prolific_error(str(exc))
+    label = label or arrival.get("PROLIFIC_PID")  # the same Prolific participant gets the same place
     if room.has_participant_labels and label is None:
         if room.use_secure_urls:
             return _participant_error(
@@ -99,7 +105,9 @@ async def room_entry(request: Request) -> Response:
         return _waiting_page(room, label)
     if not label:
         request.session[_cookie_key(room)] = assignment.participant_code
-    query = f"?{urlencode({'participant_label': label})}" if label else ""
+    params = "&".join(p for p in (urlencode({'participant_label': label}) if label else "",
+                                  prolific.query_string(arrival)) if p)
+    query = f"?{params}" if params else ""
     return RedirectResponse(f"/InitializeParticipant/{assignment.participant_code}{query}", status_code=REDIRECT)
 
 
@@ -131,6 +139,7 @@ async def _room_post(request: Request, room: Room) -> Response:
         params["participant_label"] = label or query_label
     if hash_ or query_hash:
         params["hash"] = hash_ or query_hash
+    params.update({name: request.query_params[name] for name in prolific.PARAMS if request.query_params.get(name)})
     return RedirectResponse(f"{room.url()}?{urlencode(params)}", status_code=REDIRECT)
 
 
@@ -141,6 +150,8 @@ def _welcome(request: Request, room: Room, label: str | None, hash_: str | None,
         params["participant_label"] = label
     if hash_:
         params["hash"] = hash_
+    # Prolific's parameters travel on to the start link (otree.prolific).
+    params.update({name: request.query_params[name] for name in prolific.PARAMS if request.query_params.get(name)})
     continue_url = f"{room.url()}?{urlencode(params)}"
     hidden = Markup("").join(
         Markup('<input type="hidden" name="{}" value="{}">').format(k, v) for k, v in params.items())
