@@ -37,9 +37,10 @@ def on_dropout(player: Player):
 
 def set_payoffs(group: Group):
     group.completions += 1
-    players = group.get_players()
+    # A member who left a wait page earlier has no contribution in later rounds: not in the game.
+    players = [p for p in group.get_players() if p.field_maybe_none('contribution') is not None]
     group.total = sum(p.contribution for p in players)
-    share = group.total * C.MULTIPLIER / C.PLAYERS_PER_GROUP
+    share = group.total * C.MULTIPLIER / len(players)
     for p in players:
         p.payoff = C.ENDOWMENT - p.contribution + share
 
