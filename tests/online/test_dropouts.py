@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import select
 
 from otree.db import unit_of_work
-from otree.db.core import Participant
+from otree import monitor
+from otree.db.core import Participant, Session
 from otree.export import export_wide
 from otree.project import get_project
 from tests.conftest import copy_project
@@ -116,6 +117,18 @@ def test_a_closed_browser_never_stalls_the_group(tmp_path, db_url, live_server):
     column = header.index("participant.is_dropout")
     by_code = {row[header.index("participant.code")]: row[column] for row in body}
     assert by_code[codes[2]] == "1" and by_code[codes[0]] == "0", by_code
+
+    # The admin: the monitor marks and counts the dropout, the payments page shows them.
+    with unit_of_work(readonly=True) as db:
+        session = db.scalars(select(Session)).one()
+        session_code = session.code
+        assert [row["dropout"] for row in monitor.rows(session)] == [False, False, True]
+    with httpx.Client(base_url=server.url, timeout=30) as admin:
+        monitor_page = admin.get(f"/SessionMonitor/{session_code}").text
+        assert monitor_page.count("(finished) (dropped out)</td>") == 1 and '<option value="dropout">' in monitor_page
+        payments = admin.get(f"/SessionPayments/{session_code}").text
+        assert payments.count('class="badge bg-warning text-dark otree-dropout"') == 1
+        assert 'id="otree-online-counts">1 / 0<' in payments
 
 
 def test_a_returning_dropout_sees_their_page_and_is_no_longer_a_dropout(tmp_path, db_url, live_server):

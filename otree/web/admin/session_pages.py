@@ -203,10 +203,12 @@ def session_payments(session: Session) -> dict:
             finished=p._max_page_index > 0 and p._index_in_pages > p._max_page_index,
             progress=f"{min(p._index_in_pages, p._max_page_index)}/{p._max_page_index}",
             payoff=payoff, payoff_real=real, total=row_total,
+            is_dropout=bool(p.is_dropout), left_wait_page=bool(p.left_wait_page),
         ))
     mean = RealWorldCurrency(Decimal(total) / len(rows)) if rows else RealWorldCurrency(0)
     return dict(
         participants=rows, participation_fee=fee, total=total, mean=mean,
+        dropouts=sum(r["is_dropout"] for r in rows), leavers=sum(r["left_wait_page"] for r in rows),
         real_world_currency_per_point=session.real_world_currency_per_point,
         use_points=bool(settings.USE_POINTS), currency_code=settings.REAL_WORLD_CURRENCY_CODE,
     )
