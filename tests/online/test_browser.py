@@ -1,0 +1,46 @@
+"""Headless Chromium: the wait page's leave button appears after the maximum wait and works, and
+an open browser that lets a timed page expire is not taken for a dropout."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import select
+
+from otree.db import unit_of_work
+from otree.db.core import Participant
+from tests.conftest import copy_project
+from tests.live.helpers import create
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def test_leave_button_after_the_maximum_wait(tmp_path, live_server, chromium):
+    path = copy_project("online", tmp_path)
+    db_url = f"sqlite:///{os.path.join(path, 'db.sqlite3')}"
+    codes = create(path, db_url, "pgg_browser", 3)
+    server = live_server(path, db_url)
+    context = chromium.new_context()
+    p1, p2 = context.new_page(), context.new_page()
+    errors: list[str] = []
+    p1.on("pageerror", lambda error: errors.append(str(error)))
+
+    # P2's tab stays open on the timed page and lets it expire: the browser is there, no dropout.
+    p2.goto(f"{server.url}/InitializeParticipant/{codes[1]}")
+    p1.goto(f"{server.url}/InitializeParticipant/{codes[0]}")
+    p1.fill("input[name=contribution]", "10")
+    p1.click("button.otree-btn-next")
+    p1.wait_for_selector(".otree-wait-page")
+    button = p1.locator("#otree-leave-wait-page button")
+    assert not button.is_visible()  # not before the maximum wait (1 s)
+    p1.wait_for_selector("#otree-leave-wait-page button", state="visible", timeout=5000)
+    button.click()
+    p1.wait_for_selector("text=Thank you for waiting.", timeout=5000)
+
+    p2.wait_for_selector(".otree-wait-page", timeout=10000)  # P2's countdown submitted the page
+    with unit_of_work(readonly=True) as db:
+        flags = dict(db.execute(select(Participant.code, Participant.is_dropout)).all())
+        left = dict(db.execute(select(Participant.code, Participant.left_wait_page)).all())
+    assert flags[codes[1]] is False and left[codes[0]] is True and left[codes[1]] is False
+    assert not errors, errors
