@@ -72,8 +72,8 @@ def welcome_back(page) -> None:
     """A dropout opened their current page: unless the app's on_dropout_return(player) returns
     False, they are no longer a dropout, and a timed page gives them a fresh countdown."""
     participant = page.participant
-    if not participant.is_dropout:
-        return
+    if not participant.is_dropout or participant._is_bot:
+        return  # a bot that simulated a dropout goes on fetching its pages: it stays one
     db = current_session()
     if db.info.get(READ_ATTEMPT):
         raise NeedsWrite()

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from otree.db.core import Participant
 from otree.db.records import CompletedGBATGroup
-from otree.db.uow import current_session
+from otree.db.uow import READ_ATTEMPT, current_session
 from otree.pages import Slot, WaitPage, call_hook, find_hook, page_sequence, record_completion, settle
 
 
@@ -38,6 +38,8 @@ def seconds_until_leave(page: WaitPage) -> float | None:
     limit = max_wait_of(page)
     if limit is None:
         return None
+    if page.group_by_arrival_time and _nobody_else_can_come(page):
+        return 0.0
     arrived = page.participant._page_arrived_at or time.time()
     return max(0.0, arrived + limit - time.time())
 
@@ -55,6 +57,17 @@ def is_active_waiter(participant: Participant, now: float | None = None) -> bool
         float(settings.get("GBAT_INACTIVE_SECONDS_TO_CONFIRM", 15) or 0)
     arrived = participant._page_arrived_at
     return arrived is None or (now or time.time()) - arrived < window
+
+
+def _nobody_else_can_come(page: WaitPage) -> bool:
+    """group_by_arrival_time: everyone else is at or past this page, so those still waiting here
+    (too few for a group, or they would have been grouped) will never be grouped: they may leave now."""
+    Player = type(page.player)
+    pending = current_session().scalar(
+        select(func.count(Participant.id)).join(Player, Player.participant_id == Participant.id)
+        .where(Player.subsession_id == page.player.subsession_id, Participant._index_in_pages < page._index_in_pages)
+    )
+    return not pending and not _completed(page)
 
 
 def leave(page: WaitPage) -> list[Slot] | None:
@@ -97,7 +110,8 @@ def _completed(page: WaitPage) -> bool:
     session_id, index = page.session.id, page._index_in_pages
     if page.group_by_arrival_time:
         db = current_session()
-        db.expire(page.player, ["group_id", "group"])
+        if not db.info.get(READ_ATTEMPT):
+            db.expire(page.player, ["group_id", "group"])
         formed = db.scalar(select(func.count(CompletedGBATGroup.id)).filter_by(session_id=session_id,
                                                                                 page_index=index))
         return page.player.group.id_in_subsession <= formed

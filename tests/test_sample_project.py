@@ -8,7 +8,7 @@ import sys
 
 OTREE = os.path.join(os.path.dirname(sys.executable), "otree")
 GAMES = ["public_goods", "trust", "dictator", "ultimatum", "guess_two_thirds", "prisoner", "matching_pennies",
-         "cournot", "survey", "arrival", "market"]
+         "cournot", "survey", "arrival", "market", "public_goods_online"]
 
 
 def run(args, cwd, stdin=None, timeout=900):
@@ -22,7 +22,7 @@ def test_startproject_with_sample_games_passes_all_bots(tmp_path):
     assert created.returncode == 0, created.stderr
     assert "Include sample games? (y or n)" in created.stdout
     project = tmp_path / "mysite"
-    for game in GAMES + ["payment_info"]:
+    for game in GAMES + ["payment_info", "online_end"]:
         assert (project / game / "__init__.py").is_file(), game
         assert (project / game / "tests.py").is_file(), game
     settings = (project / "settings.py").read_text()

@@ -22,6 +22,13 @@ SESSION_CONFIGS = [
          num_demo_participants=4),
     dict(name='arrival', display_name="Groups formed by arrival time", app_sequence=['arrival'],
          num_demo_participants=4),
+    dict(name='public_goods_online', display_name="Public goods online (dropouts, leaving a wait page, Prolific)",
+         app_sequence=['public_goods_online', 'online_end'], num_demo_participants=6,
+         # Who may leave a wait page, after how long (short for the demo; minutes in a real study).
+         max_wait_seconds=10,
+         # With Prolific: set the study's completion code (and optionally a code for those who left).
+         # prolific_completion_code='C1A2B3C4', prolific_leave_code='C5D6E7F8',
+         ),
 ]
 
 # Values here apply to every session config; a config may override them.

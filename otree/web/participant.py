@@ -197,13 +197,20 @@ def _page(code: str, name_in_url: str, page_name: str, index: int, data) -> Resp
 
 
 LEAVE_FIELD = "otree_leave_wait_page"  # the wait page's "leave" button (otree.leaving)
+BOT_DROPOUT_FIELD = "otree_dropout"  # a bot's timed-out Submission that simulates a dropout
 
 
-def _leave(code: str, name_in_url: str, page_name: str, index: int) -> Response:
-    """The participant pressed "leave" on a wait page: leave it if allowed, else back to their page."""
+def _leave(code: str, name_in_url: str | None, page_name: str | None, index: int) -> Response:
+    """The participant pressed "leave" on a wait page: leave it if allowed, else back to their page.
+
+    Without a URL's names (a bot past the maximum wait), the participant's current page at `index`.
+    """
     from otree import leaving
 
     with unit_of_work():
+        if name_in_url is None:
+            current = pages.slot_of(_participant(code))
+            name_in_url, page_name = (current.app.name_in_url, current.name) if current else ("", "")
         # No lock yet: leaving locks the group first, then the participant, as arriving does.
         participant, slot = _locate(code, name_in_url, page_name, index, lock=False)
         if slot is None or not slot.is_wait_page:
@@ -222,6 +229,9 @@ def _submit(page: Page, data, *, forced_timeout: bool = False):
     """
     participant = page.participant
     timeout_happened = forced_timeout or _accept_timeout(page, data)
+    if timeout_happened and data and data.get(BOT_DROPOUT_FIELD) and _from_admin_or_bot(page, data):
+        if dropouts.enabled(page):
+            dropouts.mark(page)  # a bot simulating a closed browser (see otree.dropouts)
     form = build_form(page, data)  # a form even on pages without fields: error_message may apply
     if timeout_happened:
         form.validate()
@@ -262,10 +272,14 @@ def _accept_timeout(page: Page, data) -> bool:
     if not data or not data.get("timeout_happened"):
         return False
     participant = page.participant
-    if data.get("admin_secret_code") and data.get("admin_secret_code") == page.session._admin_secret_code:
+    if _from_admin_or_bot(page, data):
         return True
     deadline = participant._timeout_expiration_time
     return deadline is not None and deadline - time.time() < 2
+
+
+def _from_admin_or_bot(page: Page, data) -> bool:
+    return bool(data.get("admin_secret_code")) and data.get("admin_secret_code") == page.session._admin_secret_code
 
 
 def _fill_timeout_defaults(page: Page, form) -> None:
@@ -336,7 +350,15 @@ def _leave_wait_page(participant: Participant, page: WaitPage):
 def _wait_page(code: str, index: int) -> Response:
     """GET of a wait page: move on if it is complete, else show it."""
     _after_moving(code, [])
-    return run_read_mostly(_show_wait_page, code, index)
+    shown = run_read_mostly(_show_wait_page, code, index)
+    if shown is _BOT_LEAVES:
+        # Bots cannot press the leave button: past the maximum wait they leave, so that a bot
+        # session (`otree test`) never hangs on a wait page nobody else will reach.
+        return _leave(code, None, None, index)
+    return shown
+
+
+_BOT_LEAVES = object()  # _show_wait_page's answer for "a bot past the maximum wait: leave"
 
 
 def _show_wait_page(code: str, index: int) -> Response:
@@ -345,6 +367,11 @@ def _show_wait_page(code: str, index: int) -> Response:
     if slot is None or slot.index != index:
         return RedirectResponse(pages.current_url(participant), status_code=REDIRECT)
     page = pages.build_page(participant, slot)
+    if participant._is_bot:
+        from otree.leaving import seconds_until_leave
+
+        if seconds_until_leave(page) == 0:
+            return _BOT_LEAVES
     dropouts.welcome_back(page)
     return render_page(page)
 
