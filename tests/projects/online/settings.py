@@ -5,6 +5,7 @@ SESSION_CONFIGS = [
          prolific_completion_code='C0MPLETE', prolific_leave_code='LEFT1'),
     dict(name='pgg_browser', app_sequence=['pgg', 'payment'], num_demo_participants=3, max_wait=1,
          detect_dropouts=True),
+    dict(name='lobby', app_sequence=['lobby'], num_demo_participants=4),
     dict(name='pgg_leave', app_sequence=['pgg', 'payment'], num_demo_participants=3, max_wait=1),
 ]
 SESSION_CONFIG_DEFAULTS = dict(real_world_currency_per_point=1.00, participation_fee=0.00, doc="")
