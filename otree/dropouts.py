@@ -116,13 +116,20 @@ def record_request(participant: Participant) -> None:
     participant._last_activity_at = time.time()
 
 
-def socket_connected(code: str, connected: bool) -> None:
-    """A page socket of this participant's browser connected (+1) or disconnected (-1)."""
+def socket_connected(code: str, page_index: int | None, connected: bool) -> None:
+    """A page socket of this participant's browser connected (+1) or disconnected (-1).
+
+    Counted for the participant's current page only (the count starts at 0 on each page), so
+    a socket of the page they just left, closing late, or one a crashed worker never closed,
+    cannot make a closed browser look open.
+    """
+    if page_index is None:
+        return
     delta = 1 if connected else -1
     current = func.coalesce(Participant._browser_connections, 0)
     with unit_of_work() as db:
         db.execute(
-            update(Participant).where(Participant.code == code)
+            update(Participant).where(Participant.code == code, Participant._index_in_pages == page_index)
             .values(_browser_connections=case((current + delta < 0, 0), else_=current + delta))
             .execution_options(synchronize_session=False)
         )

@@ -233,6 +233,7 @@ def settle(participant) -> list[Slot]:
         page = build_page(participant, slot)
         if is_displayed(page):
             participant._page_arrived_at = time.time()
+            participant._browser_connections = 0  # this page's sockets are counted from now
             participant._current_app_name = slot.app.name
             participant._current_page_name = slot.name
             participant._round_number = slot.round_number

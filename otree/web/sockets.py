@@ -108,15 +108,15 @@ class AutoAdvanceConsumer(AsyncJsonWebsocketConsumer):
             await self.close()
             return
         # The browser is here (dropout detection reads this, from any worker).
-        self._counted = code
-        await run_in_threadpool(socket_connected, code, True)
+        self._counted = (code, page_index)
+        await run_in_threadpool(socket_connected, code, page_index, True)
         if page_index is not None and position > page_index:
             await self.send_json({"auto_advanced": True})
 
     async def disconnect(self, code: int) -> None:
         counted = getattr(self, "_counted", None)
         if counted is not None:
-            await run_in_threadpool(socket_connected, counted, False)
+            await run_in_threadpool(socket_connected, *counted, False)
 
     @staticmethod
     def _position(code: str) -> int | None:
