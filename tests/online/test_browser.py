@@ -44,3 +44,25 @@ def test_leave_button_after_the_maximum_wait(tmp_path, live_server, chromium):
         left = dict(db.execute(select(Participant.code, Participant.left_wait_page)).all())
     assert flags[codes[1]] is False and left[codes[0]] is True and left[codes[1]] is False
     assert not errors, errors
+
+
+def test_are_you_still_there_on_a_group_by_arrival_time_page(tmp_path, live_server, chromium):
+    path = copy_project("online", tmp_path)
+    db_url = f"sqlite:///{os.path.join(path, 'db.sqlite3')}"
+    codes = create(path, db_url, "lobby", 4)
+    server = live_server(path, db_url)
+    page = chromium.new_context().new_page()
+    page.goto(f"{server.url}/InitializeParticipant/{codes[0]}")
+    lobby_url = page.url
+    # Without mouse or keys for 1 s: the prompt; answered, it goes away and the wait goes on.
+    page.wait_for_selector("#otree-gbat-inactive", state="visible", timeout=5000)
+    page.click("#otree-gbat-inactive button")
+    assert not page.locator("#otree-gbat-inactive").is_visible()
+    assert page.url == lobby_url
+    # Unanswered for 1 s more: /GBATInactive, which links back to the lobby.
+    page.wait_for_selector("#otree-gbat-inactive", state="visible", timeout=5000)
+    page.wait_for_url("**/GBATInactive?**", timeout=5000)
+    assert "not being matched" in page.inner_text("body")
+    page.click("#otree-gbat-return")
+    page.wait_for_url(lobby_url, timeout=5000)
+    assert page.locator(".otree-wait-page").count() == 1

@@ -10,3 +10,6 @@ SESSION_CONFIGS = [
 ]
 SESSION_CONFIG_DEFAULTS = dict(real_world_currency_per_point=1.00, participation_fee=0.00, doc="")
 SECRET_KEY = 'online'
+# Short, so that the browser test sees the "Are you still there?" prompt quickly.
+GBAT_INACTIVE_SECONDS_UNTIL_PROMPT = 1
+GBAT_INACTIVE_SECONDS_TO_CONFIRM = 1
