@@ -22,7 +22,7 @@ from sqlalchemy.orm import registry as Registry
 
 from otree.conf import settings
 from otree.constants import BaseConstants, get_constant, role_names
-from otree.errors import ConfigError, find_line
+from otree.errors import ConfigError, find_line, warn_config
 from otree.pages import Page, WaitPage, is_page_class
 
 _current: "Project | None" = None
@@ -335,11 +335,19 @@ def _load_app(project: Project, name: str) -> App:
 def _read_constants(app: App, constants: type, path: str) -> None:
     app.name_in_url = get_constant(constants, "NAME_IN_URL", app.name)
     ppg = get_constant(constants, "PLAYERS_PER_GROUP", None)
-    if ppg is not None and (not isinstance(ppg, int) or isinstance(ppg, bool) or ppg < 2):
+    ppg_line = find_line(path, "PLAYERS_PER_GROUP") or find_line(path, "players_per_group")
+    if ppg is not None and (not isinstance(ppg, int) or isinstance(ppg, bool) or ppg < 1):
         raise ConfigError(
-            f"PLAYERS_PER_GROUP of app {app.name!r} is {ppg!r}; it must be None or a number of at least 2.",
-            path=path, line=find_line(path, "PLAYERS_PER_GROUP") or find_line(path, "players_per_group"),
+            f"PLAYERS_PER_GROUP of app {app.name!r} is {ppg!r}; it must be None or a whole number of at least 2.",
+            path=path, line=ppg_line,
             fix="use PLAYERS_PER_GROUP = None for one group of all players (also for single-player apps).",
+        )
+    if ppg == 1:
+        # oTree runs such apps (one group per player) and only warns, so they must not stop the project.
+        warn_config(
+            f"PLAYERS_PER_GROUP of app {app.name!r} is 1: each player is a group of their own. "
+            "PLAYERS_PER_GROUP = None (one group of all players) is usually what is meant.",
+            path=path, line=ppg_line,
         )
     app.players_per_group = ppg
     rounds = get_constant(constants, "NUM_ROUNDS", 1)

@@ -341,8 +341,8 @@ def test_missing_Constants_self_format(project):
                 fix="class Constants(BaseConstants):")
 
 
-@pytest.mark.parametrize("ppg", ["0", "1"])
-def test_players_per_group_0_or_1(project, ppg):
+@pytest.mark.parametrize("ppg", ["0", "-2", "'2'"])
+def test_players_per_group_invalid(project, ppg):
     source = noself_app("game", ppg=ppg)
     root = project({"game/__init__.py": source})
     error = load_error(root)
@@ -350,10 +350,10 @@ def test_players_per_group_0_or_1(project, ppg):
                 fix="PLAYERS_PER_GROUP = None")
 
 
-def test_players_per_group_1_self_format(project):
-    models = self_models("game", ppg="1")
+def test_players_per_group_0_self_format(project):
+    models = self_models("game", ppg="0")
     root = project({"game/__init__.py": "", "game/models.py": models, "game/pages.py": SELF_PAGES})
-    check_error(load_error(root), "game/models.py", line_of(models, "players_per_group"), message="is 1")
+    check_error(load_error(root), "game/models.py", line_of(models, "players_per_group"), message="is 0")
 
 
 def test_duplicate_name_in_url(project):
