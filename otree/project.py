@@ -453,7 +453,10 @@ def _import_user_module(module_name: str, path: str) -> types.ModuleType:
             if _is_inside(frame.filename, os.path.dirname(path)):
                 file, line = frame.filename, frame.lineno
                 break
-        if isinstance(exc, ModuleNotFoundError) and exc.name and line is not None and not os.path.exists(
+        if isinstance(exc, ModuleNotFoundError) and (exc.name or "").startswith("otree."):
+            fix = (f"{exc.name} is part of oTree's internals, which otree-asgi does not have; import what "
+                   "apps need from otree.api (see the README's compatibility notes).")
+        elif isinstance(exc, ModuleNotFoundError) and exc.name and line is not None and not os.path.exists(
             os.path.join(os.path.dirname(path), exc.name.split(".")[0])
         ):
             fix = f"install the missing package (pip install {exc.name.split('.')[0]}) and add it to requirements.txt, "
