@@ -62,8 +62,11 @@ def _check_field(form: Any, name: str, tag: str) -> None:
 
 @pass_context
 def formfields(context: Context) -> Markup:
-    """{{ formfields }}: every field of the page's form, in order."""
-    form = _form(context, "formfields")
+    """{{ formfields }}: every field of the page's form, in order (nothing on a page without a form)."""
+    form = context.resolve_or_missing("form")
+    if form is jinja2.runtime.missing or form is None or isinstance(form, jinja2.Undefined):
+        # oTree renders nothing here: templates copied between pages keep working.
+        return Markup("")
     return Markup("\n").join(Markup(form.render_field(name)) for name in form.field_names)
 
 
