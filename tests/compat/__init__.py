@@ -47,7 +47,7 @@ def make_project(tmp_path, monkeypatch):
     def make(files: dict[str, str], configs: list[str] | None = None) -> str:
         root = tmp_path / "proj"
         if configs is None:
-            apps = sorted({path.split("/")[0] for path in files if "/" in path})
+            apps = sorted({path.split("/")[0] for path in files if "/" in path and not path.startswith("_")})
             configs = [config("cfg", apps)]
         files = {"settings.py": SETTINGS.format(configs="\n".join(configs)), **files}
         for path, text in files.items():
