@@ -141,6 +141,19 @@ def is_defined(context: Context, path: str) -> bool:
     return not isinstance(value, jinja2.Undefined)
 
 
+def widthratio(value: Any, max_value: Any, max_width: Any) -> Any:
+    """Django's {% widthratio %}: value / max_value * max_width rounded to a whole number ('' if invalid)."""
+    try:
+        ratio = float(value) / float(max_value) * float(max_width)
+    except ZeroDivisionError:
+        return 0
+    except (TypeError, ValueError):
+        return ""
+    if ratio != ratio or ratio in (float("inf"), float("-inf")):
+        return ""
+    return round(ratio)
+
+
 def install(env: jinja2.Environment) -> None:
     """Register the tag functions (internal names start with _otree_) and pluggable globals."""
     env.globals.update(
@@ -152,6 +165,7 @@ def install(env: jinja2.Environment) -> None:
         _otree_chat=chat,
         _otree_gettext=gettext,
         _otree_forloop=make_forloop,
+        _otree_widthratio=widthratio,
         url_for=default_url_for,
         static_url=static_url,
         chat_html=default_chat_html,
