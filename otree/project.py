@@ -370,7 +370,16 @@ def _check_field_names(app: App, cls: type, kind: str, path: str) -> None:
     from otree.db.fields import Field
     from otree.db.mapping import declared_fields
 
-    reserved = RESERVED_FIELD_NAMES | BUILTIN_MODEL_ATTRIBUTES
+    if kind in ("Subsession", "Group", "Player"):
+        reserved = RESERVED_FIELD_NAMES | BUILTIN_MODEL_ATTRIBUTES
+    else:
+        # An ExtraModel has none of the round models' attributes: `round_number` or `group` are
+        # ordinary field names there (as in oTree); only its own methods are taken.
+        from otree.db.models import ExtraModel
+
+        reserved = RESERVED_FIELD_NAMES | {
+            name for klass in ExtraModel.__mro__ for name in vars(klass) if not name.startswith("_")
+        }
     if kind == "Player":
         reserved = reserved | RESERVED_PLAYER_FIELD_NAMES
     for field_name in vars(cls):

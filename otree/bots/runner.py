@@ -294,6 +294,7 @@ class SessionBots:
             session = create_session(config_name, num_participants)
             for participant in session.get_participants():
                 participant._is_bot = True
+            session.mock_exogenous_data()
             self.session_code = session.code
             self.app_sequence = list(session.config["app_sequence"])
             self.admin_secret_code = session._admin_secret_code
