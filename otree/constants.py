@@ -5,15 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 
-class ConstantsList(tuple):
-    """A list constant, made immutable so no request can change it for everyone else."""
+def _refuse_change(self, *args: Any, **kwargs: Any) -> None:
+    raise TypeError(
+        "A list constant cannot be changed (it is shared by every participant). "
+        "Change a copy instead: items = C.ITEMS.copy()"
+    )
 
-    def __repr__(self) -> str:
-        return repr(list(self))
+
+class ConstantsList(list):
+    """A list constant: a real list (`[...] + C.TASKS`, json, isinstance) that refuses in-place changes.
+
+    Copies (`.copy()`, slices, `+`, `sorted`) are ordinary lists the app may change.
+    """
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse_change
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse_change
 
 
 class _ConstantsMeta(type):
     def __new__(mcs, name, bases, namespace):
+        # Only lists: dicts and other values stay exactly what the user wrote.
         for key, value in list(namespace.items()):
             if not key.startswith("_") and type(value) is list:
                 namespace[key] = ConstantsList(value)

@@ -35,6 +35,17 @@ class ConfigError(OtreeError):
         return text
 
 
+class ConfigWarning(UserWarning):
+    """Something in the user's project that works but is probably not what they meant."""
+
+
+def warn_config(message: str, *, path: str, line: int | None = None) -> None:
+    """Report a ConfigWarning at the user's file and line (once per place, as Python warnings are)."""
+    import warnings
+
+    warnings.warn_explicit(message, ConfigWarning, filename=_relative(path), lineno=line or 0)
+
+
 class SchemaError(OtreeError):
     """The database holds tables that the current models cannot use without `otree resetdb`."""
 

@@ -479,6 +479,58 @@ class Form:
             if name in self.cleaned_data:
                 setattr(self.instance, name, self.cleaned_data[name])
 
+    # -- templates: iterating the form and its fields -----------------------------------
+
+    def __iter__(self):
+        """`{% for field in form %}`: the fields in form_fields order."""
+        from otree.bound_fields import BoundField
+
+        return (BoundField(self, name) for name in self.field_names)
+
+    def __getitem__(self, name: str):
+        from otree.bound_fields import BoundField
+
+        if name not in self.fields:
+            raise KeyError(f"This page's form_fields has no field {name!r} (it has: {', '.join(self.field_names)})")
+        return BoundField(self, name)
+
+    def __getattr__(self, name: str):
+        # `form.age` in templates; only reached for names that are not attributes of the form.
+        fields = self.__dict__.get("fields")
+        if fields is not None and name in fields:
+            return self[name]
+        raise AttributeError(name)
+
+    def render_control(self, name: str) -> Markup:
+        """A field's input alone, without its label block (`{{ field }}` in a template)."""
+        field = self._field_for_rendering(name)
+        kind = self._kinds[name]
+        if kind == "hidden":
+            return self._render_hidden(name)
+        return self._render_control(name, field, kind, self._label(name, field, None))
+
+    @staticmethod
+    def option_value(value: Any) -> str:
+        return form_value(value)
+
+    def option_checked(self, name: str, text: str) -> bool:
+        if self._kinds[name] == "checkboxes":
+            return text in set(self._current_values(name))
+        return text == self._current_value(name)
+
+    def render_option_input(self, name: str, index: int, text: str, label: Any) -> Markup:
+        """One choice's input alone (`{{ choice }}` in a loop over a field), or its <option> in a dropdown."""
+        field = self.fields[name]
+        kind = self._kinds[name]
+        checked = self.option_checked(name, text)
+        if kind == "select":
+            return Markup("<option {}>{}</option>").format(_attrs({"value": text, "selected": checked}), label)
+        input_type = "checkbox" if kind == "checkboxes" else "radio"
+        return Markup("<input {}>").format(_attrs({
+            "class": "form-check-input", "type": input_type, "name": name, "id": f"id_{name}-{index}",
+            "value": text, "checked": checked, "required": input_type == "radio" and not field.blank,
+        }))
+
     # -- rendering ----------------------------------------------------------------------
 
     def render_all(self) -> Markup:

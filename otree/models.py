@@ -17,3 +17,4 @@ from otree.db.fields import (  # noqa: F401
     TextField,
 )
 from otree.db.models import BaseGroup, BasePlayer, BaseSubsession, ExtraModel  # noqa: F401
+from otree.db.core import Participant, Session  # noqa: F401,E402  (oTree 3/5: from otree.models import Participant)

@@ -43,6 +43,20 @@ class BasePage:
     def round_number(self) -> int:
         return self.player.round_number
 
+    @property
+    def is_debug(self) -> bool:
+        """`{{ if view.is_debug }}` in templates: whether the server runs in debug mode."""
+        from otree.conf import settings
+
+        return bool(settings.DEBUG)
+
+    def remaining_timeout_seconds(self) -> float | None:
+        """`view.remaining_timeout_seconds()` in templates: seconds left on this page's timer, or None."""
+        participant = self.participant
+        if participant._timeout_page_index != self._index_in_pages or participant._timeout_expiration_time is None:
+            return None
+        return max(0.0, participant._timeout_expiration_time - time.time())
+
     @classmethod
     def url_name(cls) -> str:
         return cls.__name__

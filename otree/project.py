@@ -22,7 +22,7 @@ from sqlalchemy.orm import registry as Registry
 
 from otree.conf import settings
 from otree.constants import BaseConstants, get_constant, role_names
-from otree.errors import ConfigError, find_line
+from otree.errors import ConfigError, find_line, warn_config
 from otree.pages import Page, WaitPage, is_page_class
 
 _current: "Project | None" = None
@@ -335,11 +335,19 @@ def _load_app(project: Project, name: str) -> App:
 def _read_constants(app: App, constants: type, path: str) -> None:
     app.name_in_url = get_constant(constants, "NAME_IN_URL", app.name)
     ppg = get_constant(constants, "PLAYERS_PER_GROUP", None)
-    if ppg is not None and (not isinstance(ppg, int) or isinstance(ppg, bool) or ppg < 2):
+    ppg_line = find_line(path, "PLAYERS_PER_GROUP") or find_line(path, "players_per_group")
+    if ppg is not None and (not isinstance(ppg, int) or isinstance(ppg, bool) or ppg < 1):
         raise ConfigError(
-            f"PLAYERS_PER_GROUP of app {app.name!r} is {ppg!r}; it must be None or a number of at least 2.",
-            path=path, line=find_line(path, "PLAYERS_PER_GROUP") or find_line(path, "players_per_group"),
+            f"PLAYERS_PER_GROUP of app {app.name!r} is {ppg!r}; it must be None or a whole number of at least 2.",
+            path=path, line=ppg_line,
             fix="use PLAYERS_PER_GROUP = None for one group of all players (also for single-player apps).",
+        )
+    if ppg == 1:
+        # oTree runs such apps (one group per player) and only warns, so they must not stop the project.
+        warn_config(
+            f"PLAYERS_PER_GROUP of app {app.name!r} is 1: each player is a group of their own. "
+            "PLAYERS_PER_GROUP = None (one group of all players) is usually what is meant.",
+            path=path, line=ppg_line,
         )
     app.players_per_group = ppg
     rounds = get_constant(constants, "NUM_ROUNDS", 1)
@@ -362,7 +370,16 @@ def _check_field_names(app: App, cls: type, kind: str, path: str) -> None:
     from otree.db.fields import Field
     from otree.db.mapping import declared_fields
 
-    reserved = RESERVED_FIELD_NAMES | BUILTIN_MODEL_ATTRIBUTES
+    if kind in ("Subsession", "Group", "Player"):
+        reserved = RESERVED_FIELD_NAMES | BUILTIN_MODEL_ATTRIBUTES
+    else:
+        # An ExtraModel has none of the round models' attributes: `round_number` or `group` are
+        # ordinary field names there (as in oTree); only its own methods are taken.
+        from otree.db.models import ExtraModel
+
+        reserved = RESERVED_FIELD_NAMES | {
+            name for klass in ExtraModel.__mro__ for name in vars(klass) if not name.startswith("_")
+        }
     if kind == "Player":
         reserved = reserved | RESERVED_PLAYER_FIELD_NAMES
     for field_name in vars(cls):
@@ -445,7 +462,10 @@ def _import_user_module(module_name: str, path: str) -> types.ModuleType:
             if _is_inside(frame.filename, os.path.dirname(path)):
                 file, line = frame.filename, frame.lineno
                 break
-        if isinstance(exc, ModuleNotFoundError) and exc.name and line is not None and not os.path.exists(
+        if isinstance(exc, ModuleNotFoundError) and (exc.name or "").startswith("otree."):
+            fix = (f"{exc.name} is part of oTree's internals, which otree-asgi does not have; import what "
+                   "apps need from otree.api (see the README's compatibility notes).")
+        elif isinstance(exc, ModuleNotFoundError) and exc.name and line is not None and not os.path.exists(
             os.path.join(os.path.dirname(path), exc.name.split(".")[0])
         ):
             fix = f"install the missing package (pip install {exc.name.split('.')[0]}) and add it to requirements.txt, "

@@ -281,11 +281,11 @@ def test_name_error_while_importing_app(project):
 
 def test_exception_in_self_format_models(project):
     models = replace_line(self_models("game"), "    answer = models.IntegerField()",
-                          "    answer = models.IntegerField(labels='typo')")
+                          "    answer = models.IntegerField(choices=[[1, 'One', 'Uno']])")
     root = project({"game/__init__.py": "", "game/models.py": models, "game/pages.py": SELF_PAGES})
     error = load_error(root)
-    check_error(error, "game/models.py", line_of(models, "labels="), message="TypeError")
-    assert "labels" in error.message
+    check_error(error, "game/models.py", line_of(models, "choices="), message="ValueError")
+    assert "[value, label] pair" in error.message
 
 
 def test_missing_package(project):
@@ -341,8 +341,8 @@ def test_missing_Constants_self_format(project):
                 fix="class Constants(BaseConstants):")
 
 
-@pytest.mark.parametrize("ppg", ["0", "1"])
-def test_players_per_group_0_or_1(project, ppg):
+@pytest.mark.parametrize("ppg", ["0", "-2", "'2'"])
+def test_players_per_group_invalid(project, ppg):
     source = noself_app("game", ppg=ppg)
     root = project({"game/__init__.py": source})
     error = load_error(root)
@@ -350,10 +350,10 @@ def test_players_per_group_0_or_1(project, ppg):
                 fix="PLAYERS_PER_GROUP = None")
 
 
-def test_players_per_group_1_self_format(project):
-    models = self_models("game", ppg="1")
+def test_players_per_group_0_self_format(project):
+    models = self_models("game", ppg="0")
     root = project({"game/__init__.py": "", "game/models.py": models, "game/pages.py": SELF_PAGES})
-    check_error(load_error(root), "game/models.py", line_of(models, "players_per_group"), message="is 1")
+    check_error(load_error(root), "game/models.py", line_of(models, "players_per_group"), message="is 0")
 
 
 def test_duplicate_name_in_url(project):
@@ -461,7 +461,7 @@ def test_cli_reports_config_error(project, tmp_path, monkeypatch, capsys, case):
         source = replace_line(source, "    NUM_ROUNDS = 1", "    NUM_ROUNDS = 1 +")
         expected_file, expected_line = "game/__init__.py", line_of(source, "NUM_ROUNDS")
     elif case == "ppg":
-        source = noself_app("game", ppg="1")
+        source = noself_app("game", ppg="0")
         expected_file, expected_line = "game/__init__.py", line_of(source, "PLAYERS_PER_GROUP")
     elif case == "reserved":
         source = source.replace("    answer = models.IntegerField()\n", "    role = models.StringField()\n")
@@ -512,7 +512,7 @@ def test_basic_project_loads(load_sqlite):
     assert survey.doc == ""
     assert game.module is game.pages_module
     assert game.models_path.endswith(os.path.join("game", "__init__.py"))
-    assert game.constants.LEVELS == (1, 2, 3) and game.constants.ENDOWMENT == 100
+    assert game.constants.LEVELS == [1, 2, 3] and game.constants.ENDOWMENT == 100
     assert game.model_hook(game.Subsession, "creating_session") is game.module.creating_session
     assert game.page_sequence[1].after_all_players_arrive is game.module.set_payoffs
 

@@ -131,15 +131,18 @@ class ParticipantBot:
             return pages.slot_of(participant, index)
 
     def generator(self, slot: pages.Slot):
-        key = (slot.app.name, slot.round_number)
+        return self._generator_of(slot.app, slot.round_number)
+
+    def _generator_of(self, app: App, round_number: int):
+        key = (app.name, round_number)
         if key not in self.generators:
             # Like oTree: the bot of the previous round runs to its end (the code after its last
             # yield) before the bot of the next round starts.
             self.check_finished()
-            bot_class = self.runner.bot_classes[slot.app.name]
-            cases = self.runner.cases_of(slot.app.name)
+            bot_class = self.runner.bot_classes[app.name]
+            cases = self.runner.cases_of(app.name)
             case = cases[self.runner.case_index % len(cases)] if cases else None
-            bot = bot_class(participant_id=self.participant_id, app=slot.app, round_number=slot.round_number,
+            bot = bot_class(participant_id=self.participant_id, app=app, round_number=round_number,
                             case=case, html=self.html)
             # A play_round without yield (e.g. only expect(...) on a final page) runs at once,
             # so it is called inside a unit of work and counts as a bot with nothing to submit.
@@ -164,19 +167,38 @@ class ParticipantBot:
             return False
         bot.html = self.html
         item = _resume(generator)
-        if item is _FINISHED and slot.index == len(pages.page_sequence(self.runner.app_sequence)):
-            # As in oTree, a bot may stop on the session's last page (often one without a Next button).
-            self.done = True
-            return True
         if item is _FINISHED:
-            raise BotError(
-                f"The bot of participant {self.id_in_session} in app {slot.app.name!r}, round "
-                f"{slot.round_number}, has no more pages to submit, but the participant is on page "
-                f"{slot.name} (index {slot.index}). Add `yield {slot.name}` (or the right data) to play_round."
-            )
+            # As in oTree, the bots of a participant are one sequence of submissions over all rounds
+            # and apps: when this round's bot has no more, the next ones' come next; when none
+            # has any left, the participant's bot is finished, on whatever page it is.
+            self.finished.add((slot.app.name, slot.round_number))
+            item = self._next_from_later_rounds(slot)
+            if item is _FINISHED:
+                self.done = True
+                if slot.index != len(pages.page_sequence(self.runner.app_sequence)):
+                    self.runner.log(f"Bot of participant {self.id_in_session} finished on page {slot.name}")
+                return True
         submission = normalize(item)
         self.submit(slot, submission)
         return True
+
+    def _next_from_later_rounds(self, slot: pages.Slot):
+        """The next submission of the bots of the rounds after `slot`'s, or _FINISHED if they have none."""
+        later = False
+        for app_name in self.runner.app_sequence:
+            app = self.runner.project.apps[app_name]
+            for round_number in range(1, app.num_rounds + 1):
+                if (app_name, round_number) == (slot.app.name, slot.round_number):
+                    later = True
+                    continue
+                if not later or (app_name, round_number) in self.finished:
+                    continue
+                _bot, generator = self._generator_of(app, round_number)
+                item = _resume(generator)
+                if item is not _FINISHED:
+                    return item
+                self.finished.add((app_name, round_number))
+        return _FINISHED
 
     def submit(self, slot: pages.Slot, submission: Submission) -> None:
         page_class = submission.page_class
@@ -272,6 +294,7 @@ class SessionBots:
             session = create_session(config_name, num_participants)
             for participant in session.get_participants():
                 participant._is_bot = True
+            session.mock_exogenous_data()
             self.session_code = session.code
             self.app_sequence = list(session.config["app_sequence"])
             self.admin_secret_code = session._admin_secret_code

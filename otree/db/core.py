@@ -118,8 +118,16 @@ class Session(GuardedAttributes, CoreBase):
             result.extend(db.scalars(select(cls).filter_by(session_id=self.id).order_by(cls.round_number)))
         return result
 
-    def mock_exogenous_data(self) -> None:  # pragma: no cover - hook placeholder of oTree's API
-        """oTree calls shared_out.mock_exogenous_data(session) here; nothing to do by default."""
+    def mock_exogenous_data(self) -> None:
+        """Bots only: with `mock_exogenous_data=True` in the config, call the project's
+        `shared_out.mock_exogenous_data(session)` (labels and vars that would come from outside)."""
+        if self.config.get("mock_exogenous_data"):
+            import importlib
+
+            from otree.project import get_project
+
+            get_project().module_names.add("shared_out")  # unloaded with the project's own modules
+            importlib.import_module("shared_out").mock_exogenous_data(self)
 
 
 class Participant(GuardedAttributes, CoreBase):

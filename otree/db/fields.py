@@ -105,12 +105,21 @@ class Field:
         help_text: str = "",
         **kwargs,
     ):
-        unknown = set(kwargs) - _IGNORED_KWARGS
-        if unknown:
-            raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument {sorted(unknown)[0]!r}")
         self.name: str | None = None
         self.owner: type | None = None
         self.defined_at = _caller_location()
+        unknown = sorted(set(kwargs) - _IGNORED_KWARGS)
+        if unknown:
+            # oTree accepts (and ignores) any keyword here, so apps with e.g. required=True run;
+            # a warning still points at what is probably a typo.
+            from otree.errors import warn_config
+
+            file, line = self.defined_at
+            warn_config(
+                f"{type(self).__name__}() does not use the argument{'s' if len(unknown) > 1 else ''} "
+                f"{', '.join(unknown)}; {'they have' if len(unknown) > 1 else 'it has'} no effect.",
+                path=file or "<unknown>", line=line,
+            )
         self.initial = initial if initial is not UNSET else default
         self.label = label if label is not None else verbose_name
         self.doc = doc or ""

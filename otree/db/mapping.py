@@ -18,6 +18,10 @@ def declared_fields(cls: type) -> dict[str, Field]:
     for klass in reversed(cls.__mro__):
         for name, value in vars(klass).items():
             if isinstance(value, Field):
+                if value.name is None:
+                    # Attached after the class was created (`setattr(Player, f'q{i}', ...)`), so
+                    # Python never called __set_name__: name it now, as oTree does.
+                    value.__set_name__(klass, name)
                 fields[name] = value
     return fields
 

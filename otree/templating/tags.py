@@ -64,8 +64,11 @@ def _check_field(form: Any, name: str, tag: str) -> None:
 
 @pass_context
 def formfields(context: Context) -> Markup:
-    """{{ formfields }}: every field of the page's form, in order."""
-    form = _form(context, "formfields")
+    """{{ formfields }}: every field of the page's form, in order (nothing on a page without a form)."""
+    form = context.resolve_or_missing("form")
+    if form is jinja2.runtime.missing or form is None or isinstance(form, jinja2.Undefined):
+        # oTree renders nothing here: templates copied between pages keep working.
+        return Markup("")
     return Markup("\n").join(Markup(form.render_field(name)) for name in form.field_names)
 
 
@@ -140,6 +143,19 @@ def is_defined(context: Context, path: str) -> bool:
     return not isinstance(value, jinja2.Undefined)
 
 
+def widthratio(value: Any, max_value: Any, max_width: Any) -> Any:
+    """Django's {% widthratio %}: value / max_value * max_width rounded to a whole number ('' if invalid)."""
+    try:
+        ratio = float(value) / float(max_value) * float(max_width)
+    except ZeroDivisionError:
+        return 0
+    except (TypeError, ValueError):
+        return ""
+    if ratio != ratio or ratio in (float("inf"), float("-inf")):
+        return ""
+    return round(ratio)
+
+
 def install(env: jinja2.Environment) -> None:
     """Register the tag functions (internal names start with _otree_) and pluggable globals."""
     env.globals.update(
@@ -151,6 +167,7 @@ def install(env: jinja2.Environment) -> None:
         _otree_chat=chat,
         _otree_gettext=gettext,
         _otree_forloop=make_forloop,
+        _otree_widthratio=widthratio,
         url_for=default_url_for,
         static_url=static_url,
         chat_html=default_chat_html,

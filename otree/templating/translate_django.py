@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .expressions import METHOD_PREFIX, render_tokens, rewrite, split_arguments
 from .translate_base import LITERALS, TranslatorBase, jinja_string
 
@@ -52,6 +54,21 @@ class DjangoTags(TranslatorBase):
             raise self._error("'firstof' needs values")
         self._content()
         return "{{ " + " or ".join(f"({self._arg(p)})" for p in parts) + " }}"
+
+    def tag_widthratio(self, args: str) -> str:
+        """{% widthratio value max_value max_width [as name] %}: value / max_value * max_width, rounded."""
+        target = None
+        named = re.match(r"^(.*)\s+as\s+([A-Za-z_][A-Za-z0-9_]*)\s*$", args, re.S)
+        if named:
+            args, target = named.group(1), named.group(2)
+        parts = split_arguments(self._tokens(args))
+        if len(parts) != 3:
+            raise self._error("'widthratio' takes three values (value, max value, width), optionally 'as name'")
+        call = "_otree_widthratio(" + ", ".join(self._arg(p) for p in parts) + ")"
+        if target is not None:
+            return "{% set " + target + " = " + call + " %}"
+        self._content()
+        return "{{ " + call + " }}"
 
     # Django / Jinja block tags
 

@@ -124,7 +124,8 @@ def build_form(page: BasePage, data=None):
     model = form_model_name(type(page))
     fields = form_fields_of(page) if model else []
     if not model or not fields:
-        return None if data is None else Form(page.player, [], page._app, data)
+        # An empty form, so that templates may iterate it or use {{ formfields }} on any page.
+        return Form(page.player, [], page._app, data)
     instance = page.player if model == "player" else page.group
     # Self-format apps may define <field>_min/_max/_choices/_error_message on the page too
     # (oTree looks on the page first, then on the model); no-self pages never had them.

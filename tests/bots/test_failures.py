@@ -101,10 +101,12 @@ def test_leftover_submissions(play):
     assert "participant 1" in report and "'f_app', round 1" in report
 
 
-def test_bot_without_enough_submissions(play):
-    report = failure(play("bots_fail", "stops_early"), "stops_early")
-    assert "has no more pages to submit" in report
-    assert "on page NoButton" in report
+def test_bot_without_more_submissions_finishes_where_it_is(play):
+    # As in oTree: with no bot left that has something to submit, the participant's bot is done.
+    run = play("bots_fail", "stops_early", verbose=True)
+    assert run.ok, run.output
+    assert "Bot of participant 1 finished on page NoButton" in run.output
+    assert run.rows("SELECT _index_in_pages FROM otree_participant") == [(3,)]
 
 
 def test_yielding_a_wait_page(play):

@@ -15,6 +15,7 @@ from websockets.sync.client import connect
 from otree.db import unit_of_work
 from tests.conftest import copy_project
 from tests.live.helpers import create, receive_json, start
+from tests.live.live_client import Member
 
 REDIS_URL = os.environ.get("OTREE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -104,6 +105,18 @@ def test_group_send_from_page_code_reaches_a_custom_consumer(market, live_server
             assert "You bid 23." in submitted.text
         # before_next_page did async_to_sync(get_channel_layer().group_send)(..., {"type": "bid.placed"})
         assert receive_json(screen, 5) == {"bid": 23, "participant": codes[1]}
+
+
+def test_group_send_from_a_live_method_reaches_a_custom_consumer(market, live_server):
+    path, db_url, codes, session_code = market
+    server = live_server(path, db_url)
+    with connect(f"{server.ws_url}/ws/market/{session_code}/") as screen:
+        assert receive_json(screen, 5)["type"] == "hello"
+        member = Member(server, codes[0])
+        with member.open():
+            member.send({"bid": 41})
+            assert member.payload() == "told the screen"
+        assert receive_json(screen, 5) == {"bid": 41, "participant": codes[0]}
 
 
 def test_two_workers_share_groups_through_redis(market, live_server, redis_url):

@@ -219,10 +219,14 @@ def test_max_length_and_choice_rules_of_string_fields():
         models.MultiStringField()  # needs choices
 
 
-def test_unknown_keyword_argument_is_an_error_but_django_leftovers_are_accepted():
-    with pytest.raises(TypeError, match="lable"):
+def test_unknown_keyword_argument_warns_but_django_leftovers_are_accepted_silently(recwarn):
+    from otree.errors import ConfigWarning
+
+    with pytest.warns(ConfigWarning, match="lable"):
         models.IntegerField(lable="typo")
+    recwarn.clear()
     models.IntegerField(null=True, db_index=True)
+    assert not [w for w in recwarn if issubclass(w.category, ConfigWarning)]
 
 
 def test_basic_project_field_declarations(load_sqlite):

@@ -72,7 +72,7 @@ def test_formfield_errors(render, source):
     assert render(source, {"form": form}) == '<div class="form-control-errors">Too young</div>'
 
 
-@pytest.mark.parametrize("source", ["{{ formfield 'age' }}", "{% formfields %}", "{{ formfield_errors 'age' }}"])
+@pytest.mark.parametrize("source", ["{{ formfield 'age' }}", "{{ formfield_errors 'age' }}"])
 def test_form_tags_without_a_form_are_a_clear_error(render, source):
     with pytest.raises(TemplateError, match="used on a page without form_fields") as info:
         render("\n" + source)
@@ -87,3 +87,8 @@ def test_formfield_unknown_field_names_the_field(render):
 def test_formfield_rejects_unknown_arguments(render):
     with pytest.raises(TemplateError, match="accepts only label"):
         render("{{ formfield 'age' placeholder='x' }}", {"form": FakeForm("age")})
+
+
+@pytest.mark.parametrize("source", ["{{ formfields }}", "{% formfields %}"])
+def test_formfields_without_a_form_renders_nothing(render, source):
+    assert render("a" + source + "b") == "ab"

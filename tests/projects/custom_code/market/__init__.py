@@ -33,6 +33,15 @@ class Bid(Page):
             {"type": "bid.placed", "bid": player.bid, "participant": player.participant.code},
         )
 
+    @staticmethod
+    def live_method(player: Player, data):
+        # The same idiom from a live method, which runs in a worker thread of the server.
+        async_to_sync(get_channel_layer().group_send)(
+            f"market-{player.session.code}",
+            {"type": "bid.placed", "bid": data["bid"], "participant": player.participant.code},
+        )
+        return {player.id_in_group: "told the screen"}
+
 
 class Results(Page):
     pass
