@@ -98,3 +98,21 @@ def until_results(client: httpx.Client, page: httpx.Response) -> httpx.Response:
         time.sleep(0.05)
         page = follow(client, client.get(str(page.url)))
     return page
+
+
+def test_completion_codes_by_path():
+    from types import SimpleNamespace
+
+    from otree.prolific import completion_url
+
+    def who(config, left=False, dropout=False):
+        return SimpleNamespace(session=SimpleNamespace(config=config), left_wait_page=left, is_dropout=dropout)
+
+    full = dict(prolific_completion_code="DONE", prolific_leave_code="LEFT", prolific_dropout_code="GONE")
+    assert completion_url(who(full)) == DONE + "DONE"
+    assert completion_url(who(full, left=True)) == DONE + "LEFT"
+    assert completion_url(who(full, dropout=True)) == DONE + "GONE"
+    # Without their own codes, leavers and dropouts get the study's code; without one, no redirect.
+    assert completion_url(who(dict(prolific_completion_code="DONE"), dropout=True)) == DONE + "DONE"
+    assert completion_url(who({}, left=True)) is None
+    assert completion_url(who(dict(prolific_completion_code="A&B"))) == DONE + "A%26B"
