@@ -36,7 +36,7 @@ def summary(page, name: str) -> str:
 
 def test_monitor_sorts_summarises_highlights_and_charts(setup, chromium):
     server, session_code, codes = setup
-    monitor = chromium.new_context(viewport={"width": 1300, "height": 1000}).new_page()
+    monitor = chromium.new_context(viewport={"width": 1300, "height": 1000}, bypass_csp=True).new_page()
     errors: list[str] = []
     monitor.on("pageerror", lambda error: errors.append(str(error)))
     monitor.goto(f"{server.url}/SessionMonitor/{session_code}")
