@@ -255,7 +255,7 @@ def test_resetdb(new_project):
 
 def test_resetdb_reports_config_errors(new_project):
     init = new_project / "my_app" / "__init__.py"
-    init.write_text(init.read_text().replace("PLAYERS_PER_GROUP = None", "PLAYERS_PER_GROUP = 1"))
+    init.write_text(init.read_text().replace("PLAYERS_PER_GROUP = None", "PLAYERS_PER_GROUP = 0"))
     result = run("resetdb", "--noinput", cwd=new_project)
     assert result.returncode == 1
     assert os.path.join("my_app", "__init__.py") in result.stderr
