@@ -182,6 +182,23 @@ def live_server():
         server.stop()
 
 
+REDIS_URL = os.environ.get("OTREE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis (OTREE_TEST_REDIS_URL); missing Redis skips locally but fails under CI (CI=true)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is required in CI but not reachable at {REDIS_URL}: {exc}")
+        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    return REDIS_URL
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -9,7 +9,6 @@ import os
 
 import httpx
 import pytest
-import redis
 from websockets.sync.client import connect
 
 from otree.db import unit_of_work
@@ -17,18 +16,7 @@ from tests.conftest import copy_project
 from tests.live.helpers import create, receive_json, start
 from tests.live.live_client import Member
 
-REDIS_URL = os.environ.get("OTREE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
-
-@pytest.fixture
-def redis_url():
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required in CI but not reachable at {REDIS_URL}: {exc}")
-        pytest.skip(f"Redis not reachable at {REDIS_URL}")
-    return REDIS_URL
 
 
 @pytest.fixture

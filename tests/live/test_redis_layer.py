@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import os
-
 import httpx
 import pytest
-import redis
 from websockets.sync.client import connect
 
 from tests.conftest import copy_project
 
 from .helpers import create, receive_json, socket_url, start
 
-REDIS_URL = os.environ.get("OTREE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
-
-@pytest.fixture
-def redis_url():
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required in CI but not reachable at {REDIS_URL}: {exc}")
-        pytest.skip(f"Redis not reachable at {REDIS_URL}")
-    return REDIS_URL
 
 
 def test_wake_up_crosses_worker_processes(tmp_path, db_url, live_server, redis_url):

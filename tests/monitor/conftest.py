@@ -44,19 +44,6 @@ def monitored(tmp_path, monkeypatch, db_url):
     set_engine(None)
 
 
-@pytest.fixture
-def redis_url():
-    import redis
-
-    url = os.environ.get("OTREE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required in CI but not reachable at {url}: {exc}")
-        pytest.skip(f"Redis not reachable at {url}")
-    return url
-
 
 @pytest.fixture
 def client(monitored):

@@ -4,13 +4,11 @@ created in the room; the admin's presence socket follows arrivals and departures
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 
 import httpx
 import pytest
-import redis
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
@@ -18,7 +16,6 @@ from otree import rooms
 
 from .conftest import make_rooms_project, wait_socket_url
 
-REDIS_URL = os.environ.get("OTREE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture
@@ -190,16 +187,6 @@ def test_workers_share_presence_and_sessions_through_the_database(project, db_ur
         reload = client.get("/room/lab", params={"participant_label": "Charlie", "welcome_page_ok": "1"})
         assert reload.status_code == 302
 
-
-@pytest.fixture
-def redis_url():
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required in CI but not reachable at {REDIS_URL}: {exc}")
-        pytest.skip(f"Redis not reachable at {REDIS_URL}")
-    return REDIS_URL
 
 
 def test_with_redis_messages_cross_workers_at_once(project, db_url, live_server, redis_url):
