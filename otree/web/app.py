@@ -21,6 +21,7 @@ from otree.extensions import build_routes
 from otree.project import Project
 
 from . import admin, auth, chat, demo, export_views, live_socket, monitor, online, participant, rest, rooms, sockets
+from .endpoints import EXCEPTION_HANDLERS
 from .limits import RequestLimits
 from .rendering import PACKAGE_DIR, build_engine
 from .security import SecurityHeaders
@@ -107,7 +108,7 @@ def create_app(project: Project) -> Starlette:
     ]
     # debug=False: our handler below chooses between the development error page and the plain one.
     return Starlette(debug=False, routes=routes, middleware=middleware, lifespan=lifespan,
-                     exception_handlers={500: server_error})
+                     exception_handlers={**EXCEPTION_HANDLERS, 500: server_error})
 
 
 async def server_error(request, exc) -> HTMLResponse:
