@@ -17,10 +17,8 @@ commit one by one instead, and the messages of one socket are handled in order.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
-import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -73,22 +71,6 @@ class Outcome:
 
 class Stale(Exception):
     """The socket's page is not the participant's current page (they moved on, or never got there)."""
-
-
-_sqlite_writer = threading.Lock()
-
-
-def writer_turn():
-    """On SQLite, wait for this process's turn to write before asking SQLite for its write lock.
-
-    SQLite has one writer at a time anyway (BEGIN IMMEDIATE); writers that meet in its busy
-    handler sleep between retries, which adds tens of milliseconds to a live message when many
-    arrive at once. Queued here they take turns without sleeping. PostgreSQL needs no turn: its
-    row locks let other groups write in parallel.
-    """
-    from otree.db.engine import is_sqlite
-
-    return _sqlite_writer if is_sqlite() else contextlib.nullcontext()
 
 
 # -- finding the page a message is for --------------------------------------------------------
@@ -171,7 +153,7 @@ def handle_message(code: str, page_name: str, page_index: int, data: Any) -> Out
     for attempt in range(ATTEMPTS):
         outcome = Outcome()
         try:
-            with writer_turn(), unit_of_work():
+            with unit_of_work():
                 page = _locate(code, page_name, page_index, lock_group=True)
                 session_code = page.session.code
                 if not live.has_live_method(type(page)):
@@ -275,7 +257,7 @@ def greet(code: str, page_name: str, page_index: int, since: int, reconnect: boo
                     LiveReply.id > since).order_by(LiveReply.id)).all()
                 return Greeting(messages=[(row[0], row[1]) for row in rows], streaming=streaming)
         try:
-            with writer_turn(), unit_of_work():
+            with unit_of_work():
                 page = _locate(code, page_name, page_index, lock_group=True, for_state=True)
                 state = live.live_state(page)
                 covered = last_reply_id(code, page_index)

@@ -5,10 +5,14 @@ from __future__ import annotations
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
+from .writer_queue import WriterQueue
+
 _engine: Engine | None = None
 
 # SQLite waits this long for the write lock before giving up ("database is locked").
 SQLITE_BUSY_TIMEOUT_S = 30
+
+_HOLDS_TURN = "otree_holds_writer_turn"  # key in a pooled connection's info
 
 
 def normalize_url(url: str) -> str:
@@ -20,15 +24,18 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def build_engine(url: str) -> Engine:
-    """A new engine for `url`, configured for many concurrent units of work."""
+def build_engine(url: str, *, writer_queue: bool = True) -> Engine:
+    """A new engine for `url`, configured for many concurrent units of work.
+
+    writer_queue=False leaves SQLite's writers to its busy handler alone (for benchmarks).
+    """
     url = normalize_url(url)
     if make_url(url).get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, writer_queue)
     return create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True, future=True)
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, writer_queue: bool) -> Engine:
     # Connections are cheap; enough of them that requests (up to the 40 worker threads) wait for
     # the write lock, if at all, not for a connection.
     in_memory = make_url(url).database in (None, "", ":memory:")
@@ -49,17 +56,49 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
         cursor.close()
 
+    # Writers of this process queue in process for the write lock (see writer_queue.py); the
+    # turn is taken before BEGIN IMMEDIATE and given back when the connection returns to the
+    # pool, i.e. after COMMIT or ROLLBACK has reached the database.
+    queue = WriterQueue() if writer_queue else None
+    engine.otree_writer_queue = queue  # type: ignore[attr-defined]  # for tests and benchmarks
+
     @event.listens_for(engine, "begin")
     def on_begin(conn):
         # A deferred transaction that reads and later writes can fail at once with
         # "database is locked" (the lock upgrade cannot wait). Taking the write lock at
-        # BEGIN makes writers queue on the busy timeout instead; read-only units skip it.
+        # BEGIN makes writers queue instead; read-only units skip both the queue and the lock.
         if conn.get_execution_options().get("otree_readonly"):
             conn.exec_driver_sql("BEGIN")
-        else:
+            return
+        if queue is None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        info = conn.connection.info  # the pooled connection's: survives until checkin
+        if not info.get(_HOLDS_TURN):
+            queue.acquire(timeout=SQLITE_BUSY_TIMEOUT_S)
+            info[_HOLDS_TURN] = True
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _give_back(info, queue)
+            raise
+
+    if queue is not None:
+
+        @event.listens_for(engine, "checkin")
+        def on_checkin(_dbapi_connection, record):
+            _give_back(record.info, queue)
+
+        @event.listens_for(engine, "invalidate")
+        def on_invalidate(_dbapi_connection, record, _exception):
+            _give_back(record.info, queue)
 
     return engine
+
+
+def _give_back(info: dict, queue: WriterQueue) -> None:
+    if info.pop(_HOLDS_TURN, False):
+        queue.release()
 
 
 def set_engine(engine: Engine | None) -> None:
