@@ -19,38 +19,51 @@ class WriterQueueTimeout(RuntimeError):
 
 
 class WriterQueue:
-    """A first-come, first-served lock whose release hands the turn straight to the next waiter."""
+    """A first-come, first-served lock whose release hands the turn straight to the next waiter.
+
+    Re-entrant per thread: a thread that holds the turn through one connection (committed but
+    not yet returned to the pool, say) may begin on another without waiting for itself. SQLite
+    itself still allows only one write transaction at a time, exactly as without the queue.
+    """
 
     def __init__(self) -> None:
         self._mutex = threading.Lock()
-        self._held = False
-        self._waiters: collections.deque[threading.Event] = collections.deque()
+        self._owner: int | None = None
+        self._depth = 0
+        self._waiters: collections.deque[tuple[int, threading.Event]] = collections.deque()
 
     def acquire(self, timeout: float | None = None) -> None:
         """Wait for this thread's turn (at most `timeout` seconds, then WriterQueueTimeout)."""
+        me = threading.get_ident()
         with self._mutex:
-            if not self._held:
-                self._held = True
+            if self._owner is None or self._owner == me:
+                self._owner = me
+                self._depth += 1
                 return
-            turn = threading.Event()
-            self._waiters.append(turn)
-        if turn.wait(timeout):
+            waiter = (me, threading.Event())
+            self._waiters.append(waiter)
+        if waiter[1].wait(timeout):
             return
         with self._mutex:
-            if turn.is_set():  # handed over just as the wait timed out: the turn is ours
+            if waiter[1].is_set():  # handed over just as the wait timed out: the turn is ours
                 return
-            self._waiters.remove(turn)
+            self._waiters.remove(waiter)
         raise WriterQueueTimeout(
             f"waited {timeout} s for the database's write lock; another unit of work holds it too long"
         )
 
     def release(self) -> None:
-        """End this turn: wake the next waiter (who now holds it), or free the queue."""
+        """End one hold of the turn; the last one wakes the next waiter (who then holds it)."""
         with self._mutex:
+            self._depth -= 1
+            if self._depth > 0:
+                return
             if self._waiters:
-                self._waiters.popleft().set()  # the turn passes on; _held stays True
+                self._owner, turn = self._waiters.popleft()
+                self._depth = 1
+                turn.set()
             else:
-                self._held = False
+                self._owner = None
 
     @property
     def waiting(self) -> int:

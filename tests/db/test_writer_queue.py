@@ -20,6 +20,23 @@ def _wait_until(condition, timeout: float = 5.0) -> None:
         time.sleep(0.001)
 
 
+def _acquire_in_another_thread(queue: WriterQueue) -> None:
+    """Take and give back the turn from a fresh thread (the test's own thread may hold it re-entrantly)."""
+    errors: list[BaseException] = []
+
+    def take() -> None:
+        try:
+            queue.acquire(timeout=0.5)
+            queue.release()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=take)
+    thread.start()
+    thread.join(5)
+    assert errors == []
+
+
 def test_turns_are_handed_over_in_arrival_order():
     queue = WriterQueue()
     queue.acquire()
@@ -40,19 +57,27 @@ def test_turns_are_handed_over_in_arrival_order():
     for thread in threads:
         thread.join(5)
     assert order == [0, 1, 2, 3, 4]
-    queue.acquire(timeout=0)  # the last writer freed the queue
-    queue.release()
+    _acquire_in_another_thread(queue)  # the last writer freed the queue
 
 
 def test_a_writer_that_times_out_leaves_the_queue():
     queue = WriterQueue()
     queue.acquire()
-    with pytest.raises(WriterQueueTimeout):
-        queue.acquire(timeout=0.05)
+    failures: list[BaseException] = []
+
+    def impatient() -> None:
+        try:
+            queue.acquire(timeout=0.05)
+        except WriterQueueTimeout as exc:
+            failures.append(exc)
+
+    thread = threading.Thread(target=impatient)
+    thread.start()
+    thread.join(5)
+    assert len(failures) == 1
     assert queue.waiting == 0
     queue.release()
-    queue.acquire(timeout=0)
-    queue.release()
+    _acquire_in_another_thread(queue)  # free: nobody is left holding it
 
 
 @pytest.fixture
@@ -97,8 +122,7 @@ def test_a_failed_transaction_gives_its_turn_back(engine):
         with engine.begin() as conn:
             conn.execute(text("UPDATE counter SET n = 99"))
             1 / 0
-    engine.otree_writer_queue.acquire(timeout=0)  # free again
-    engine.otree_writer_queue.release()
+    _acquire_in_another_thread(engine.otree_writer_queue)  # free again
     with engine.begin() as conn:
         conn.execute(text("UPDATE counter SET n = n + 1"))
     assert _count(engine) == 1  # the failed write was rolled back, the next one applied
@@ -154,3 +178,35 @@ def test_read_only_connections_do_not_queue(engine):
         proceed.set()
         thread.join(5)
     assert _count(engine) == 5
+
+
+def test_a_thread_may_write_on_a_second_connection_while_its_first_is_still_checked_out(engine):
+    """The first connection committed but is not back in the pool: the thread must not wait for itself."""
+    with engine.connect() as first:
+        first.execute(text("UPDATE counter SET n = 1"))
+        first.commit()
+        with engine.begin() as second:
+            second.execute(text("UPDATE counter SET n = n + 1"))
+    assert _count(engine) == 2
+    assert engine.otree_writer_queue.waiting == 0
+
+
+def test_other_threads_wait_until_every_hold_of_the_turn_is_released():
+    queue = WriterQueue()
+    queue.acquire()
+    queue.acquire()  # the same thread, a second connection
+    got_it = threading.Event()
+
+    def other() -> None:
+        queue.acquire(timeout=5)
+        got_it.set()
+        queue.release()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    _wait_until(lambda: queue.waiting == 1)
+    queue.release()
+    assert not got_it.wait(0.1)  # one hold is left
+    queue.release()
+    assert got_it.wait(5)
+    thread.join(5)
