@@ -7,13 +7,13 @@ A B A B so both sides see the same machine; medians over the rounds):
   capacity_postgres  the same on PostgreSQL (a fresh database per side and round)
   lab_sqlite         think time 0.5-3 s (a realistic lab), SQLite
   workers_2, _4      this server only: 1 worker (A) against 2 or 4 (B), PostgreSQL + Redis
-  bots               `otree test guess_two_thirds 150` on oTree 6's own sample games: wall time
+  bots               `otree test guess_two_thirds 150` on oTree's sample games (--bots-project): wall time
   memory             this server only: benchmarks/memory.py (1,000 and 2,000 idle participants)
 
     .venv/bin/python benchmarks/matrix.py --bench-dir PATH/TO/LOADGEN [--only capacity_sqlite,bots]
 
 `--bench-dir` is the folder holding `run_pair.py` and `loadgen.py`. oTree 6.0.15 is installed in
-`--otree6-venv` (created on first use). Every raw result is written to benchmarks/results/, and
+`--otree6-venv` (created on first use, with `requests` for its bots). Every raw result is written to benchmarks/results/, and
 a table of figures and ratios is printed and saved next to it as Markdown.
 """
 
@@ -49,7 +49,7 @@ def ensure_otree6(venv: pathlib.Path) -> pathlib.Path:
     if not (venv / "bin" / "otree").exists():
         log("installing oTree 6.0.15 into", venv)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "otree==6.0.15", "psycopg2-binary"], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "otree==6.0.15", "psycopg2-binary", "requests"], check=True)
     return venv / "bin"
 
 
@@ -111,15 +111,6 @@ def postgres_side(label: str, binary: pathlib.Path, folder: pathlib.Path, databa
     return dict(label=label, bin=binary, dir=folder, env=env, pre=f"{binary}/otree resetdb --noinput", **extra)
 
 
-def bots_project(otree6: pathlib.Path, workdir: pathlib.Path) -> pathlib.Path:
-    """oTree 6's own sample games (with their bots), made by its `otree startproject`."""
-    target = workdir / "bots_samples"
-    if not target.exists():
-        subprocess.run([str(otree6 / "otree"), "startproject", target.name], cwd=workdir, input="y\n", text=True,
-                       check=True, stdout=subprocess.DEVNULL, env=dict(os.environ, PATH=f"{otree6}:/usr/bin:/bin"))
-    return target
-
-
 def time_bots(binary: pathlib.Path, folder: pathlib.Path, rounds: int) -> dict:
     """Wall time of `otree test guess_two_thirds 150` (oTree's sample: 3 rounds), median of `rounds`."""
     env = dict(os.environ, PATH=f"{binary}:/usr/bin:/bin")
@@ -139,6 +130,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bench-dir", type=pathlib.Path, required=True, help="folder of run_pair.py and loadgen.py")
     parser.add_argument("--otree6-venv", type=pathlib.Path, default=pathlib.Path("/tmp/otree6-venv"))
+    parser.add_argument("--bots-project", type=pathlib.Path,
+                        help="for the bots scenario: oTree's sample games (a checkout of github.com/oTree-org/oTree)")
     parser.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated subset of " + ", ".join(SCENARIOS))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("-n", type=int, default=600, help="participants in the load scenarios")
@@ -173,7 +166,10 @@ def main() -> None:
                               cmd_args=f"--workers {workers}"),
                 loadgen_args(args, "0,0"))
         elif name == "bots":
-            samples = bots_project(otree6, args.workdir)
+            if not args.bots_project:
+                parser.error("the bots scenario needs --bots-project")
+            samples = args.workdir / "bots_project"
+            shutil.copytree(args.bots_project, samples, ignore=shutil.ignore_patterns("db.sqlite3*", "__pycache__"))
             a, b = time_bots(otree6, samples, args.rounds), time_bots(OURS, samples, args.rounds)
             table[name] = {"otree6": a, "ours": b, "ratio": a["median_s"] / b["median_s"]}
         elif name == "memory":
@@ -185,7 +181,7 @@ def main() -> None:
     print(report)
     (RESULTS / f"matrix-{args.stamp}.md").write_text(report)
     (RESULTS / f"matrix-{args.stamp}.json").write_text(json.dumps(table, indent=2, default=str))
-    shutil.rmtree(args.workdir, ignore_errors=True)
+    log("server logs and project copies:", args.workdir)
 
 
 def render(table: dict, args) -> str:

@@ -11,3 +11,11 @@ SESSION_CONFIGS = [
 ]
 SESSION_CONFIG_DEFAULTS = dict(real_world_currency_per_point=1.00, participation_fee=0.00, doc="")
 SECRET_KEY = 'benchmarks'
+
+# Settings oTree 6 requires (the benchmark matrix runs this project on oTree 6.0.15 too).
+LANGUAGE_CODE = 'en'
+REAL_WORLD_CURRENCY_CODE = 'USD'
+USE_POINTS = True
+ADMIN_USERNAME = 'admin'
+PARTICIPANT_FIELDS = []
+SESSION_FIELDS = []
