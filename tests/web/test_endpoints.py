@@ -290,3 +290,26 @@ def test_deadlock_victim_is_run_again(pg_counters):
     with psycopg.connect(_psycopg_url(pg_counters)) as conn:
         rows = dict(conn.execute("SELECT id, n FROM counters").fetchall())
     assert rows == {1: 11, 2: 11}  # the aborted first attempt left nothing behind
+
+
+# -- the app's own views: NotFound keeps each area's 404 page -------------------------------------
+
+
+def test_admin_views_answer_not_found_with_the_admin_page(load_sqlite, monkeypatch):
+    """A missing session: the admin's styled page (with its chrome), JSON for the data feed, and the
+    room pages' own 404s, all with status 404."""
+    from otree.web.app import create_app
+
+    monkeypatch.delenv("OTREE_AUTH_LEVEL", raising=False)
+    project = load_sqlite("admin")
+    with TestClient(create_app(project), follow_redirects=False) as client:
+        page = client.get("/SessionDescription/nosuchcode")
+        assert page.status_code == 404
+        assert 'class="alert alert-warning otree-not-found"' in page.text
+        assert "There is no session with code &#39;nosuchcode&#39;" in page.text
+        data = client.get("/session_data/nosuchcode")
+        assert data.status_code == 404 and data.json() == {"error": "No such session"}
+        demo = client.get("/demo/nosuchconfig")
+        assert demo.status_code == 404 and "otree-not-found" in demo.text
+        room = client.get("/room_without_session/nosuchroom")
+        assert room.status_code == 404 and "nosuchroom" in room.text and "otree-not-found" not in room.text
