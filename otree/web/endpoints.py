@@ -4,6 +4,7 @@ Views are synchronous (app code is), so they run in Starlette's thread pool. A v
 written as a plain function of the request (and the posted form, if any) and either returns
 a Response or raises `NotFound` / `Redirect`; the app's exception handlers turn those into
 responses, so views never return `(Response, None)` pairs or build 404 pages themselves.
+An area with its own 404 page (the admin's, a room's) raises `NotFound(message, page=...)`.
 
     @endpoint(db="write")
     def toggle(request: Request, form: FormData | None) -> Response: ...
