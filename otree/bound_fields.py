@@ -16,9 +16,6 @@ from markupsafe import Markup, escape
 if TYPE_CHECKING:
     from otree.forms import Form
 
-_CHOICE_KINDS = {"radio", "radio_horizontal", "checkboxes", "select"}
-
-
 class FieldLabel:
     """Prints as `<label for=...>text</label>`; `str()` and `.text` are the text alone."""
 
@@ -51,7 +48,8 @@ class BoundField:
         self.form = form
         self.name = self.html_name = name
         self.id = self.auto_id = self.id_for_label = f"id_{name}"
-        self.kind = form._kinds[name]
+        self.widget = form.widgets[name]
+        self.kind = self.widget.form_kind
         self.field = form.fields[name]
 
     @property
@@ -72,7 +70,7 @@ class BoundField:
 
     @property
     def value(self) -> str:
-        return self.form._current_value(self.name)
+        return self.form.current_value(self.name)
 
     data = value
 
@@ -83,13 +81,13 @@ class BoundField:
         return str(self.__html__())
 
     def __iter__(self) -> Iterator["ChoiceOption"]:
-        if self.kind not in _CHOICE_KINDS:
+        if not self.widget.has_options:
             raise TypeError(
                 f"The field {self.name!r} has no choices to loop over; only fields shown as radio buttons, "
                 "checkboxes or a dropdown do (give it choices=[...] and, for radio buttons, "
                 "widget=widgets.RadioSelect)."
             )
-        for index, (value, label) in enumerate(self.form._choices(self.name) or []):
+        for index, (value, label) in enumerate(self.form.choices(self.name) or []):
             yield ChoiceOption(self, index, value, label)
 
     def __getitem__(self, index: int) -> "ChoiceOption":

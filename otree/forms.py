@@ -7,93 +7,36 @@ hooks) and `save()` writes the typed values onto the instance.
 
 Everything the user or the participant wrote (labels, choice labels, help texts, values,
 error messages) is HTML-escaped; pass a `markupsafe.Markup` to put HTML in a label.
+
+What differs by kind lives on the kinds: each field type (otree.db.fields) reads its own
+submitted text, and each widget (otree.widgets) renders its own input; this module holds
+what every field shares (required, null characters, choices, min / max, the app's hooks).
 """
 
 from __future__ import annotations
 
-from otree.i18n import N_, gettext
-
-import re
-from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterable
 
 from markupsafe import Markup, escape
 
-from otree.conf import settings
-from otree.currency import CURRENCY_SYMBOLS, Currency, RealWorldCurrency
-from otree.db.fields import (
-    BooleanField,
-    CurrencyField,
-    DecimalField,
-    Field,
-    FloatField,
-    IntegerField,
-    LongStringField,
-    MultiStringField,
-    StringField,
-    value_key,
-)
-from otree.widgets import widget_kind
+from otree.db.fields import FALSE_TEXTS, MSG_INVALID_CHOICE, MSG_MAX, MSG_MIN, Field, InvalidInput, value_key
+from otree.i18n import N_, gettext
+from otree.widgets import Widget, form_value, widget_for
 
 __all__ = ["Form", "NON_FIELD_ERRORS"]
 
 NON_FIELD_ERRORS = "__all__"
 
-# The messages of Django's form fields, which oTree apps and bots have always seen.
+# The messages of Django's form fields that are not about one kind of field (those are in
+# otree.db.fields, next to the parsing of each kind).
 MSG_REQUIRED = N_("This field is required.")
-MSG_INTEGER = N_("Enter a whole number.")
-MSG_NUMBER = N_("Enter a number.")
-MSG_MIN = N_("Ensure this value is greater than or equal to {limit}.")
-MSG_MAX = N_("Ensure this value is less than or equal to {limit}.")
-MSG_MAX_LENGTH = N_("Ensure this value has at most {max} characters (it has {length}).")
-MSG_INVALID_CHOICE = N_("Select a valid choice. {value} is not one of the available choices.")
 MSG_NULL_CHARACTERS = N_("Null characters are not allowed.")
 
-EMPTY_CHOICE_LABEL = "--------"
-
-# IntegerField columns are 32-bit on PostgreSQL; Django's forms enforce the same range,
-# so an out-of-range number is a form error rather than a database error.
-INTEGER_RANGE = (-2147483648, 2147483647)
-
-# Plain decimal notation only: float() and Decimal() would also accept "1_000", "nan", "inf".
-_INTEGER_RE = re.compile(r"^[+-]?\d+(\.0*)?$")
-_NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-
-# Beyond these, a number is refused before it is converted: int() of thousands of digits is an
-# error in Python, and a decimal like 1E+999999999 would print as a billion digits.
-_MAX_NUMBER_TEXT = 400
-_MAX_DECIMAL_EXPONENT = 1000
-
-_FALSE_TEXTS = {"", "0", "false", "off", "no"}
-_TRUE_TEXTS = {"1", "true", "on", "yes"}
-
-# Field kinds whose inputs are options to select, rather than text to type.
-_OPTION_KINDS = {"select", "radio", "radio_horizontal", "checkbox", "checkboxes"}
 
 Choices = list[tuple[Any, Any]]  # (typed value, label as str or Markup)
 
 
-class _Invalid(Exception):
-    """A submitted value that fails validation; the message becomes the field's error."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 # -- values as text ---------------------------------------------------------------------
-
-
-def form_value(value: Any) -> str:
-    """A Python value as it appears in HTML form data (and therefore in value="...")."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "True" if value else "False"
-    if isinstance(value, Decimal):
-        # Currency's own str() is "5 points"; form data needs the bare number.
-        return format(Decimal(value), "f")
-    return str(value)
 
 
 def _submitted_values(data: Any, name: str) -> list[str]:
@@ -110,42 +53,10 @@ def _submitted_values(data: Any, name: str) -> list[str]:
     return [form_value(v) for v in raw if not hasattr(v, "read")]
 
 
-def _attrs(attrs: dict[str, Any]) -> Markup:
-    """HTML attributes: True renders the bare name, None/False leave the attribute out."""
-    parts = []
-    for key, value in attrs.items():
-        if value is None or value is False:
-            continue
-        if value is True:
-            parts.append(key)
-        else:
-            parts.append(f'{key}="{escape(form_value(value))}"')
-    return Markup(" ".join(parts))
-
-
-def _step(places: int) -> str:
-    return format(Decimal(1).scaleb(-int(places)), "f")
-
-
 def _default_label(name: str) -> str:
     # Django's default: the name with spaces, first letter upper-cased (rest unchanged).
     text = name.replace("_", " ")
     return text[:1].upper() + text[1:]
-
-
-# -- field types ---------------------------------------------------------------------
-
-
-def _typed(field: Field, value: Any) -> Any:
-    """A choice value converted to the field's type (ints of a CurrencyField become Currency)."""
-    if isinstance(field, (StringField, MultiStringField)):
-        return value if isinstance(value, str) else form_value(value)
-    if isinstance(field, BooleanField):
-        return value
-    try:
-        return field.coerce(value)
-    except (TypeError, ValueError, ArithmeticError):
-        return value  # left as given; a wrong type surfaces when the value is saved
 
 
 def _choice_pairs(field: Field, raw: Iterable) -> Choices:
@@ -156,69 +67,12 @@ def _choice_pairs(field: Field, raw: Iterable) -> Choices:
             if len(entry) != 2:
                 raise ValueError(f"Each choice must be a value or a [value, label] pair, not {entry!r}")
             value, label = entry
-            pairs.append((_typed(field, value), label if isinstance(label, Markup) else str(label)))
+            pairs.append((field.choice_value(value), label if isinstance(label, Markup) else str(label)))
         else:
-            value = _typed(field, entry)
+            value = field.choice_value(entry)
             # A flat currency choice is labelled as currency is displayed ("5 points").
             pairs.append((value, str(value)))
     return pairs
-
-
-def _parse_number(field: Field, text: str) -> Any:
-    """The typed value of a numeric field from its text; _Invalid if it is not a number."""
-    if isinstance(field, IntegerField):
-        if not _INTEGER_RE.match(text):
-            raise _Invalid(gettext(MSG_INTEGER))
-        digits = text.split(".")[0].lstrip("+-").lstrip("0")
-        if len(digits) > len(str(INTEGER_RANGE[1])):
-            # Far outside the column's range (and maybe beyond what int() converts): say which end.
-            if text.startswith("-"):
-                raise _Invalid(gettext(MSG_MIN).format(limit=INTEGER_RANGE[0]))
-            raise _Invalid(gettext(MSG_MAX).format(limit=INTEGER_RANGE[1]))
-        return int(text.split(".")[0])
-    if len(text) > _MAX_NUMBER_TEXT or not _NUMBER_RE.match(text):
-        raise _Invalid(gettext(MSG_NUMBER))
-    if isinstance(field, FloatField):
-        number = float(text)
-        if number in (float("inf"), float("-inf")):
-            raise _Invalid(gettext(MSG_NUMBER))
-        return number
-    # CurrencyField, RealWorldCurrencyField, DecimalField: exact decimal, rounded by the type.
-    try:
-        number = Decimal(text)
-        if abs(number.adjusted()) > _MAX_DECIMAL_EXPONENT:
-            raise _Invalid(gettext(MSG_NUMBER))
-        return field.coerce(number)
-    except (InvalidOperation, ValueError, ArithmeticError):
-        raise _Invalid(gettext(MSG_NUMBER)) from None
-
-
-def _parse_bool(text: str) -> bool:
-    lowered = text.lower()
-    if lowered in _TRUE_TEXTS:
-        return True
-    if lowered in _FALSE_TEXTS:
-        return False
-    raise _Invalid(gettext(MSG_INVALID_CHOICE).format(value=text))
-
-
-def _currency_input(field: CurrencyField) -> tuple[str, str]:
-    """(step, unit label) of a currency input, from the settings at render time."""
-    if field.real_world or not settings.USE_POINTS:
-        cls = RealWorldCurrency if field.real_world else Currency
-        code = str(settings.REAL_WORLD_CURRENCY_CODE or "")
-        return _step(cls._places()), CURRENCY_SYMBOLS.get(code.upper(), code)
-    return _step(Currency._places()), str(settings.POINTS_CUSTOM_NAME or "points")
-
-
-def _decimal_input(field: DecimalField) -> tuple[str, str]:
-    """(step, unit label) of a DecimalField input."""
-    unit = field.unit
-    if unit is not None:
-        return _step(unit.get_input_places()), str(unit.input_unit_label or "")
-    if field.decimal_places is not None:
-        return _step(field.decimal_places), ""
-    return "any", ""
 
 
 # -- the form ---------------------------------------------------------------------------
@@ -242,7 +96,10 @@ class Form:
         self.fields: dict[str, Field] = self._look_up_fields()
         # Resolving every widget now reports a misconfigured field when the page is built,
         # not halfway through rendering the template.
-        self._kinds: dict[str, str] = {name: self._resolve_kind(name) for name in self.field_names}
+        self.widgets: dict[str, Widget] = {
+            name: widget_for(self.fields[name], self.choices(name) is not None, f"{self._model_name}.{name}")
+            for name in self.field_names
+        }
 
     # -- setup --------------------------------------------------------------------------
 
@@ -273,7 +130,7 @@ class Form:
             return None
         return self.app.model_hook(type(self.instance), hook_name)
 
-    def _choices(self, name: str) -> Choices | None:
+    def choices(self, name: str) -> Choices | None:
         """The field's choices: from `<field>_choices(obj)` if defined, else declared ones."""
         if name not in self._choices_cache:
             field = self.fields[name]
@@ -281,14 +138,14 @@ class Form:
             raw = hook(self.instance) if hook is not None else field.raw_choices
             if raw is not None:
                 choices = _choice_pairs(field, raw)
-            elif isinstance(field, BooleanField):
-                choices = [(value, gettext(label)) for value, label in field.choices]  # the default Yes/No
+            elif field.choices is not None:
+                choices = [(value, gettext(label)) for value, label in field.choices]  # a BooleanField's Yes/No
             else:
                 choices = None
             self._choices_cache[name] = choices
         return self._choices_cache[name]
 
-    def _limits(self, name: str) -> tuple[Any, Any]:
+    def limits(self, name: str) -> tuple[Any, Any]:
         """(min, max): `<field>_min(obj)` / `<field>_max(obj)` take precedence over the field's."""
         field = self.fields[name]
         limits = []
@@ -296,38 +153,6 @@ class Form:
             hook = self._hook(name, suffix)
             limits.append(hook(self.instance) if hook is not None else declared)
         return limits[0], limits[1]
-
-    def _resolve_kind(self, name: str) -> str:
-        """How the field is shown and read: text, textarea, number, select, radio, checkbox, ..."""
-        field = self.fields[name]
-        widget = widget_kind(field.widget)
-        has_choices = self._choices(name) is not None
-        if isinstance(field, MultiStringField):
-            return "checkboxes"  # a list of values; no other widget can post one
-        if widget == "HiddenInput":
-            return "hidden"
-        if widget in ("Checkbox", "CheckboxInput"):
-            if not isinstance(field, BooleanField):
-                raise ValueError(
-                    f"{self._model_name}.{name} uses widgets.Checkbox, which is only for BooleanField "
-                    f"(it is a {type(field).__name__})."
-                )
-            return "checkbox"
-        if widget in ("RadioSelect", "RadioSelectHorizontal", "Select"):
-            if not has_choices:
-                raise ValueError(
-                    f"{self._model_name}.{name} uses widgets.{widget} but has no choices: "
-                    f"add choices=[...] or define {name}_choices()."
-                )
-            return {"RadioSelect": "radio", "RadioSelectHorizontal": "radio_horizontal", "Select": "select"}[widget]
-        if has_choices and widget != "TextInput":
-            # oTree's defaults: Yes/No radio buttons for booleans, a dropdown otherwise.
-            return "radio" if isinstance(field, BooleanField) else "select"
-        if widget == "Textarea" or (widget is None and isinstance(field, LongStringField)):
-            return "textarea"
-        if field.numeric:
-            return "slider" if widget == "Slider" else "number"
-        return "text"
 
     # -- validation ---------------------------------------------------------------------
 
@@ -340,7 +165,7 @@ class Form:
         for name in self.field_names:
             try:
                 value = self._clean(name)
-            except _Invalid as exc:
+            except InvalidInput as exc:
                 self.errors[name] = exc.message
                 continue
             # As in oTree, the user's check only sees values that passed the built-in ones.
@@ -367,29 +192,25 @@ class Form:
         return values[-1].strip() if values else ""
 
     def _clean(self, name: str) -> Any:
-        field, kind = self.fields[name], self._kinds[name]
-        if kind == "checkboxes":
-            return self._clean_several(name, field)
-        if kind == "checkbox":
-            return self._clean_checkbox(name, field)
+        return self.widgets[name].clean(self, name)
+
+    def clean_text(self, name: str) -> Any:
+        """The typed value of a field with one text or one choice submitted (most widgets)."""
+        field = self.fields[name]
         text = self._submitted_text(name)
         if "\x00" in text:
-            raise _Invalid(gettext(MSG_NULL_CHARACTERS))
+            raise InvalidInput(gettext(MSG_NULL_CHARACTERS))
         if text == "":
             if not field.blank:
-                raise _Invalid(gettext(MSG_REQUIRED))
-            # Blank text is stored as "" (as oTree does); other types have no value.
-            return "" if isinstance(field, StringField) else None
-        choices = self._choices(name)
+                raise InvalidInput(gettext(MSG_REQUIRED))
+            return field.blank_value
+        choices = self.choices(name)
         if choices is not None:
             return self._clean_choice(field, text, choices)
+        value = field.parse_text(text)
         if field.numeric:
-            value = _parse_number(field, text)
             self._check_limits(name, field, value)
-            return value
-        if isinstance(field, StringField) and field.max_length is not None and len(text) > field.max_length:
-            raise _Invalid(gettext(MSG_MAX_LENGTH).format(max=field.max_length, length=len(text)))
-        return text
+        return value
 
     def _clean_choice(self, field: Field, text: str, choices: Choices) -> Any:
         for value, _ in choices:
@@ -398,54 +219,46 @@ class Form:
         # Not the exact text of an option, but maybe the same value written differently
         # ("1" for True, "10.0" for 10), as bots and scripts post them.
         try:
-            if isinstance(field, BooleanField):
-                parsed = _parse_bool(text)
-            elif field.numeric:
-                parsed = _parse_number(field, text)
-            else:
-                parsed = _Invalid
-        except _Invalid:
-            parsed = _Invalid
-        if parsed is not _Invalid:
+            parsed = field.parse_alternative(text)
+        except InvalidInput:
+            pass
+        else:
             for value, _ in choices:
                 # type() check: True == 1 must not select the choice 1 (or vice versa).
                 if isinstance(value, bool) == isinstance(parsed, bool) and value == parsed:
                     return value
-        raise _Invalid(gettext(MSG_INVALID_CHOICE).format(value=text))
+        raise InvalidInput(gettext(MSG_INVALID_CHOICE).format(value=text))
 
     def _check_limits(self, name: str, field: Field, value: Any) -> None:
-        low, high = self._limits(name)
+        low, high = self.limits(name)
         if low is not None and value < low:
-            raise _Invalid(gettext(MSG_MIN).format(limit=low))
+            raise InvalidInput(gettext(MSG_MIN).format(limit=low))
         if high is not None and value > high:
-            raise _Invalid(gettext(MSG_MAX).format(limit=high))
-        if isinstance(field, IntegerField):
-            if value < INTEGER_RANGE[0]:
-                raise _Invalid(gettext(MSG_MIN).format(limit=INTEGER_RANGE[0]))
-            if value > INTEGER_RANGE[1]:
-                raise _Invalid(gettext(MSG_MAX).format(limit=INTEGER_RANGE[1]))
+            raise InvalidInput(gettext(MSG_MAX).format(limit=high))
+        field.check_range(value)
 
-    def _clean_checkbox(self, name: str, field: Field) -> bool:
-        # An unchecked checkbox is simply not posted: that means False.
-        checked = self._submitted_text(name).lower() not in _FALSE_TEXTS
-        if not checked and not field.blank:
-            raise _Invalid(gettext(MSG_REQUIRED))  # a required checkbox must be ticked (e.g. consent)
+    def clean_checkbox(self, name: str) -> bool:
+        """A single checkbox: an unchecked one is simply not posted, which means False."""
+        checked = self._submitted_text(name).lower() not in FALSE_TEXTS
+        if not checked and not self.fields[name].blank:
+            raise InvalidInput(gettext(MSG_REQUIRED))  # a required checkbox must be ticked (e.g. consent)
         return checked
 
-    def _clean_several(self, name: str, field: Field) -> list[str]:
+    def clean_several(self, name: str) -> list[str]:
+        """Several checkboxes (a MultiStringField): the chosen values, each once, in the order posted."""
         submitted = [v.strip() for v in _submitted_values(self.data, name)]
         submitted = [v for v in submitted if v]
         if any("\x00" in v for v in submitted):
-            raise _Invalid(gettext(MSG_NULL_CHARACTERS))
+            raise InvalidInput(gettext(MSG_NULL_CHARACTERS))
         if not submitted:
-            if not field.blank:
-                raise _Invalid(gettext(MSG_REQUIRED))
+            if not self.fields[name].blank:
+                raise InvalidInput(gettext(MSG_REQUIRED))
             return []
-        allowed = {form_value(value): value for value, _ in self._choices(name) or []}
+        allowed = {form_value(value): value for value, _ in self.choices(name) or []}
         result: list[str] = []
         for text in submitted:
             if text not in allowed:
-                raise _Invalid(gettext(MSG_INVALID_CHOICE).format(value=text))
+                raise InvalidInput(gettext(MSG_INVALID_CHOICE).format(value=text))
             if allowed[text] not in result:
                 result.append(allowed[text])
         return result
@@ -504,32 +317,21 @@ class Form:
     def render_control(self, name: str) -> Markup:
         """A field's input alone, without its label block (`{{ field }}` in a template)."""
         field = self._field_for_rendering(name)
-        kind = self._kinds[name]
-        if kind == "hidden":
-            return self._render_hidden(name)
-        return self._render_control(name, field, kind, self._label(name, field, None))
+        return self.widgets[name].render(self, name, self._label(name, field, None))
 
     @staticmethod
     def option_value(value: Any) -> str:
         return form_value(value)
 
     def option_checked(self, name: str, text: str) -> bool:
-        if self._kinds[name] == "checkboxes":
-            return text in set(self._current_values(name))
-        return text == self._current_value(name)
+        if self.widgets[name].form_kind == "checkboxes":
+            return text in set(self.current_values(name))
+        return text == self.current_value(name)
 
     def render_option_input(self, name: str, index: int, text: str, label: Any) -> Markup:
         """One choice's input alone (`{{ choice }}` in a loop over a field), or its <option> in a dropdown."""
-        field = self.fields[name]
-        kind = self._kinds[name]
-        checked = self.option_checked(name, text)
-        if kind == "select":
-            return Markup("<option {}>{}</option>").format(_attrs({"value": text, "selected": checked}), label)
-        input_type = "checkbox" if kind == "checkboxes" else "radio"
-        return Markup("<input {}>").format(_attrs({
-            "class": "form-check-input", "type": input_type, "name": name, "id": f"id_{name}-{index}",
-            "value": text, "checked": checked, "required": input_type == "radio" and not field.blank,
-        }))
+        widget = self.widgets[name]
+        return widget.render_option(self, name, index, text, label, self.option_checked(name, text))
 
     # -- rendering ----------------------------------------------------------------------
 
@@ -546,15 +348,15 @@ class Form:
     def render_field(self, name: str, label: Any = None) -> Markup:
         """One field's block: label, input, help text and error (the {{ formfield }} tag)."""
         field = self._field_for_rendering(name)
-        kind = self._kinds[name]
-        if kind == "hidden":
-            return Markup("").join([self._render_hidden(name), self.render_errors(name)])
+        widget = self.widgets[name]
         label_html = self._label(name, field, label)
+        if widget.hidden:
+            return Markup("").join([widget.render(self, name, label_html), self.render_errors(name)])
         parts = [Markup('<div class="mb-3 _formfield">')]
-        if kind != "checkbox" and label_html:
+        if not widget.labels_itself and label_html:
             parts.append(Markup('<label class="col-form-label" for="id_{}">{}</label>').format(name, label_html))
         parts.append(Markup('<div class="controls">'))
-        parts.append(self._render_control(name, field, kind, label_html))
+        parts.append(widget.render(self, name, label_html))
         if field.help_text:
             parts.append(Markup('<p class="form-text text-muted">{}</p>').format(field.help_text))
         parts.append(self.render_errors(name))
@@ -576,10 +378,10 @@ class Form:
             label = field.label if field.label is not None else _default_label(name)
         return escape(label if isinstance(label, Markup) else str(label))
 
-    def _current_values(self, name: str) -> list[str]:
+    def current_values(self, name: str) -> list[str]:
         """What the input shows: the submitted text when redisplayed, else the saved value."""
         if self.data is not None:
-            if name in self.cleaned_data and self._kinds[name] in _OPTION_KINDS:
+            if name in self.cleaned_data and self.widgets[name].picks_value:
                 # A valid choice is matched in canonical form, so "1" posted for True still
                 # checks "Yes"; typed inputs show exactly what was typed, as Django does.
                 value = self.cleaned_data[name]
@@ -593,12 +395,13 @@ class Form:
             return [form_value(v) for v in value]
         return [form_value(value)]
 
-    def _current_value(self, name: str) -> str:
-        values = self._current_values(name)
+    def current_value(self, name: str) -> str:
+        values = self.current_values(name)
         return values[-1] if values else ""
 
-    def _base_attrs(self, name: str, field: Field, **attrs: Any) -> dict[str, Any]:
-        """type/class, name/id, the given attributes, the widget's own attrs, and required."""
+    def input_attrs(self, name: str, **attrs: Any) -> dict[str, Any]:
+        """type/class, name/id, the given attributes, the declared widget's own attrs, and required."""
+        field = self.fields[name]
         result: dict[str, Any] = {
             "type": attrs.pop("type", None), "class": attrs.pop("class", None), "name": name, "id": f"id_{name}",
             **attrs,
@@ -611,104 +414,3 @@ class Form:
                 result[key] = value
         result["required"] = not field.blank
         return result
-
-    def _render_control(self, name: str, field: Field, kind: str, label_html: Markup) -> Markup:
-        if kind == "text":
-            return self._render_text(name, field)
-        if kind == "textarea":
-            return self._render_textarea(name, field)
-        if kind in ("number", "slider"):
-            return self._render_number(name, field, kind)
-        if kind == "select":
-            return self._render_select(name, field)
-        if kind in ("radio", "radio_horizontal"):
-            return self._render_options(name, field, "radio", inline=kind == "radio_horizontal")
-        if kind == "checkboxes":
-            return self._render_options(name, field, "checkbox", inline=False)
-        if kind == "checkbox":
-            return self._render_checkbox(name, field, label_html)
-        raise AssertionError(f"unknown field kind {kind!r}")
-
-    def _render_text(self, name: str, field: Field) -> Markup:
-        attrs = self._base_attrs(
-            name, field, type="text", **{"class": "form-control"},
-            value=self._current_value(name) or None, maxlength=getattr(field, "max_length", None),
-        )
-        return Markup("<input {}>").format(_attrs(attrs))
-
-    def _render_textarea(self, name: str, field: Field) -> Markup:
-        attrs = self._base_attrs(
-            name, field, **{"class": "form-control"}, rows=3, maxlength=getattr(field, "max_length", None)
-        )
-        # Browsers drop one newline right after <textarea>; adding one keeps a value's own.
-        return Markup("<textarea {}>\n{}</textarea>").format(_attrs(attrs), self._current_value(name))
-
-    def _render_hidden(self, name: str) -> Markup:
-        attrs = {"type": "hidden", "name": name, "id": f"id_{name}", "value": self._current_value(name)}
-        return Markup("<input {}>").format(_attrs(attrs))
-
-    def _render_number(self, name: str, field: Field, kind: str) -> Markup:
-        low, high = self._limits(name)
-        unit = ""
-        inputmode = None
-        if isinstance(field, CurrencyField):
-            step, unit = _currency_input(field)
-        elif isinstance(field, DecimalField):
-            step, unit = _decimal_input(field)
-        elif isinstance(field, IntegerField):
-            step = "1"
-            # The numeric keypad has no minus sign, so only when negatives are not allowed.
-            inputmode = "numeric" if low is not None and low >= 0 else None
-        else:
-            step = "any"
-        input_type, css = ("range", "form-range") if kind == "slider" else ("number", "form-control")
-        attrs = self._base_attrs(
-            name, field, type=input_type, **{"class": css}, value=self._current_value(name) or None,
-            step=step, min=low, max=high, inputmode=inputmode,
-        )
-        control = Markup("<input {}>").format(_attrs(attrs))
-        if not unit:
-            return control
-        return Markup(
-            '<div class="input-group input-group-narrow">{}<span class="input-group-text">{}</span></div>'
-        ).format(control, unit)
-
-    def _render_select(self, name: str, field: Field) -> Markup:
-        current = self._current_value(name)
-        attrs = self._base_attrs(name, field, **{"class": "form-select"})
-        options = [Markup('<option value="">{}</option>').format(EMPTY_CHOICE_LABEL)]
-        for value, label in self._choices(name) or []:
-            text = form_value(value)
-            option_attrs = _attrs({"value": text, "selected": text == current})
-            options.append(Markup("<option {}>{}</option>").format(option_attrs, label))
-        return Markup("<select {}>\n{}\n</select>").format(_attrs(attrs), Markup("\n").join(options))
-
-    def _render_options(self, name: str, field: Field, input_type: str, inline: bool) -> Markup:
-        """Radio buttons (one value) or checkboxes (MultiStringField), one form-check each."""
-        current = set(self._current_values(name))
-        if input_type == "radio" and self.data is not None:
-            current = {self._current_value(name)}  # the last posted value is the one validated
-        wrapper = "form-check form-check-inline" if inline else "form-check"
-        # `required` on every checkbox would demand all of them; it only fits radio buttons.
-        required = input_type == "radio" and not field.blank
-        items = []
-        for index, (value, label) in enumerate(self._choices(name) or []):
-            text = form_value(value)
-            option_id = f"id_{name}-{index}"
-            attrs = _attrs({
-                "class": "form-check-input", "type": input_type, "name": name, "id": option_id,
-                "value": text, "checked": text in current, "required": required,
-            })
-            items.append(
-                Markup('<div class="{}"><input {}> <label class="form-check-label" for="{}">{}</label></div>')
-                .format(wrapper, attrs, option_id, label)
-            )
-        return Markup('<div id="id_{}">\n{}\n</div>').format(name, Markup("\n").join(items))
-
-    def _render_checkbox(self, name: str, field: Field, label_html: Markup) -> Markup:
-        checked = self._current_value(name).lower() not in _FALSE_TEXTS
-        attrs = self._base_attrs(name, field, **{"class": "form-check-input"}, type="checkbox", value="1",
-                                 checked=checked)
-        return Markup(
-            '<div class="form-check"><input {}> <label class="form-check-label" for="id_{}">{}</label></div>'
-        ).format(_attrs(attrs), name, label_html)

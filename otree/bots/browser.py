@@ -18,7 +18,6 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -27,6 +26,7 @@ from otree import pages
 from otree.db import unit_of_work
 from otree.db.core import Participant
 from otree.pages import is_wait_page
+from otree.web.endpoints import endpoint
 
 from .api import BotError, normalize
 
@@ -129,10 +129,11 @@ def _step(state: _Player, slot: pages.Slot, secret: str, is_last: bool, finished
     return {"page": name, "data": post_data(submission, secret)}
 
 
-async def browser_bot(request: Request) -> JSONResponse:
+@endpoint(db=None, form=False)  # next_submission reads, and the bot's play_round writes, in units of their own
+def browser_bot(request: Request, form: None) -> JSONResponse:
     code = request.path_params["participant_code"]
     index = request.path_params["page_index"]
-    answer = await run_in_threadpool(next_submission, code, index)
+    answer = next_submission(code, index)
     return JSONResponse(answer, status_code=404 if answer.get("error") and not answer.get("page") else 200)
 
 

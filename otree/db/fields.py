@@ -8,10 +8,9 @@ the wrong type raises TypeError.
 
 from __future__ import annotations
 
-from otree.i18n import N_
-
 import contextlib
 import os
+import re
 import sys
 from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
@@ -19,6 +18,12 @@ from typing import Any
 
 from sqlalchemy import Boolean, Column, Float, Integer, Text
 from sqlalchemy.types import TypeEngine
+
+from otree import widgets
+from otree.conf import settings
+from otree.currency import CURRENCY_SYMBOLS, Currency, RealWorldCurrency
+from otree.i18n import N_, gettext
+from otree.widgets import form_value
 
 from .types import CurrencyType, DecimalType, StringListType
 
@@ -64,6 +69,58 @@ def _unwrap_numpy(value: Any) -> Any:
     if type(value).__module__ == "numpy" and hasattr(value, "item"):
         return value.item()
     return value
+
+
+# -- what a form needs to know about each kind of field ------------------------------------
+
+# The messages of Django's form fields, which oTree apps and bots have always seen.
+MSG_INTEGER = N_("Enter a whole number.")
+MSG_NUMBER = N_("Enter a number.")
+MSG_MIN = N_("Ensure this value is greater than or equal to {limit}.")
+MSG_MAX = N_("Ensure this value is less than or equal to {limit}.")
+MSG_MAX_LENGTH = N_("Ensure this value has at most {max} characters (it has {length}).")
+MSG_INVALID_CHOICE = N_("Select a valid choice. {value} is not one of the available choices.")
+
+# IntegerField columns are 32-bit on PostgreSQL; Django's forms enforce the same range,
+# so an out-of-range number is a form error rather than a database error.
+INTEGER_RANGE = (-2147483648, 2147483647)
+
+# Plain decimal notation only: float() and Decimal() would also accept "1_000", "nan", "inf".
+_INTEGER_RE = re.compile(r"^[+-]?\d+(\.0*)?$")
+_NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+# Beyond these, a number is refused before it is converted: int() of thousands of digits is an
+# error in Python, and a decimal like 1E+999999999 would print as a billion digits.
+_MAX_NUMBER_TEXT = 400
+_MAX_DECIMAL_EXPONENT = 1000
+
+FALSE_TEXTS = {"", "0", "false", "off", "no"}
+TRUE_TEXTS = {"1", "true", "on", "yes"}
+
+
+class InvalidInput(Exception):
+    """Submitted text that is not a value of the field; the message becomes the field's error."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _step(places: int) -> str:
+    return format(Decimal(1).scaleb(-int(places)), "f")
+
+
+def _parse_decimal_text(field: "Field", text: str) -> Any:
+    """Exact decimal text for CurrencyField, RealWorldCurrencyField, DecimalField (rounded by the type)."""
+    if len(text) > _MAX_NUMBER_TEXT or not _NUMBER_RE.match(text):
+        raise InvalidInput(gettext(MSG_NUMBER))
+    try:
+        number = Decimal(text)
+        if abs(number.adjusted()) > _MAX_DECIMAL_EXPONENT:
+            raise InvalidInput(gettext(MSG_NUMBER))
+        return field.coerce(number)
+    except (InvalidOperation, ValueError, ArithmeticError):
+        raise InvalidInput(gettext(MSG_NUMBER)) from None
 
 
 def normalize_choices(choices) -> list[tuple[Any, str]] | None:
@@ -197,6 +254,53 @@ class Field:
     def __set__(self, obj, value) -> None:
         setattr(obj, value_key(self.name), self.coerce(value))
 
+    # -- forms: submitted text, choices, widgets, timeouts ------------------------------
+
+    blank_value: Any = None  # what an optional field stores when left blank
+    accepts_checkbox = False  # may be shown as widgets.Checkbox
+
+    def parse_text(self, text: str) -> Any:
+        """The typed value of the (stripped, non-blank) text submitted for the field; InvalidInput if none."""
+        return text
+
+    def parse_alternative(self, text: str) -> Any:
+        """The value `text` stands for when it is no option's exact text ("1" for True, "10.0" for 10)."""
+        raise InvalidInput(gettext(MSG_INVALID_CHOICE).format(value=text))
+
+    def check_range(self, value: Any) -> None:
+        """InvalidInput if the database column cannot hold the value (checked after the app's min / max)."""
+
+    def choice_value(self, value: Any) -> Any:
+        """A declared choice converted to the field's type (ints of a CurrencyField become Currency)."""
+        try:
+            return self.coerce(value)
+        except (TypeError, ValueError, ArithmeticError):
+            return value  # left as given; a wrong type surfaces when the value is saved
+
+    def timeout_default(self) -> Any:
+        """What a page's timeout submits for the field when the participant gave nothing (as oTree does)."""
+        return None
+
+    def number_input(self, low: Any) -> tuple[str, str, str | None]:
+        """(step, unit label, inputmode) of the field's number input; `low` is its minimum, if any."""
+        return "any", "", None
+
+    def fixed_widget(self) -> type[widgets.Widget] | None:
+        """The widget the field is always shown with, whatever it names (None: it may choose)."""
+        return None
+
+    def choice_widget(self) -> type[widgets.Widget]:
+        """The widget for the field's choices when it names none (or one that does not fit choices)."""
+        return widgets.Select
+
+    def input_widget(self) -> type[widgets.Widget]:
+        """The widget to type a value into."""
+        return widgets.NumberInput if self.numeric else widgets.TextInput
+
+    def default_widget(self, has_choices: bool) -> type[widgets.Widget]:
+        """The widget when the field names none."""
+        return self.choice_widget() if has_choices else self.input_widget()
+
 
 class IntegerField(Field):
     sa_type = Integer
@@ -207,6 +311,32 @@ class IntegerField(Field):
         if isinstance(value, bool) or not isinstance(value, int):
             raise self._type_error(value, name)
         return int(value)
+
+    def parse_text(self, text):
+        if not _INTEGER_RE.match(text):
+            raise InvalidInput(gettext(MSG_INTEGER))
+        digits = text.split(".")[0].lstrip("+-").lstrip("0")
+        if len(digits) > len(str(INTEGER_RANGE[1])):
+            # Far outside the column's range (and maybe beyond what int() converts): say which end.
+            if text.startswith("-"):
+                raise InvalidInput(gettext(MSG_MIN).format(limit=INTEGER_RANGE[0]))
+            raise InvalidInput(gettext(MSG_MAX).format(limit=INTEGER_RANGE[1]))
+        return int(text.split(".")[0])
+
+    parse_alternative = parse_text
+
+    def check_range(self, value):
+        if value < INTEGER_RANGE[0]:
+            raise InvalidInput(gettext(MSG_MIN).format(limit=INTEGER_RANGE[0]))
+        if value > INTEGER_RANGE[1]:
+            raise InvalidInput(gettext(MSG_MAX).format(limit=INTEGER_RANGE[1]))
+
+    def timeout_default(self):
+        return 0
+
+    def number_input(self, low):
+        # The numeric keypad has no minus sign, so only when negatives are not allowed.
+        return "1", "", "numeric" if low is not None and low >= 0 else None
 
 
 class PositiveIntegerField(IntegerField):
@@ -223,6 +353,19 @@ class FloatField(Field):
             raise self._type_error(value, name)
         return float(value)
 
+    def parse_text(self, text):
+        if len(text) > _MAX_NUMBER_TEXT or not _NUMBER_RE.match(text):
+            raise InvalidInput(gettext(MSG_NUMBER))
+        number = float(text)
+        if number in (float("inf"), float("-inf")):
+            raise InvalidInput(gettext(MSG_NUMBER))
+        return number
+
+    parse_alternative = parse_text
+
+    def timeout_default(self):
+        return 0.0
+
 
 class CurrencyField(Field):
     numeric = True
@@ -233,11 +376,22 @@ class CurrencyField(Field):
         return CurrencyType(real_world=self.real_world)
 
     def _coerce(self, value, name):
-        from otree.currency import Currency, RealWorldCurrency
-
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
             raise self._type_error(value, name)
         return (RealWorldCurrency if self.real_world else Currency)(value)
+
+    parse_text = parse_alternative = _parse_decimal_text
+
+    def timeout_default(self):
+        return 0
+
+    def number_input(self, low):
+        """Step and unit from the settings at render time (points, or the real-world currency)."""
+        if self.real_world or not settings.USE_POINTS:
+            cls = RealWorldCurrency if self.real_world else Currency
+            code = str(settings.REAL_WORLD_CURRENCY_CODE or "")
+            return _step(cls._places()), CURRENCY_SYMBOLS.get(code.upper(), code), None
+        return _step(Currency._places()), str(settings.POINTS_CUSTOM_NAME or "points"), None
 
 
 class RealWorldCurrencyField(CurrencyField):
@@ -269,6 +423,16 @@ class DecimalField(Field):
             result = result.quantize(Decimal(1).scaleb(-self.decimal_places))
         return result
 
+    parse_text = parse_alternative = _parse_decimal_text
+
+    def number_input(self, low):
+        unit = self.unit
+        if unit is not None:
+            return _step(unit.get_input_places()), str(unit.input_unit_label or ""), None
+        if self.decimal_places is not None:
+            return _step(self.decimal_places), "", None
+        return "any", "", None
+
 
 class StringField(Field):
     sa_type = Text
@@ -282,6 +446,19 @@ class StringField(Field):
             raise self._type_error(value, name)
         return value
 
+    blank_value = ""  # blank text is stored as "" (as oTree does)
+
+    def parse_text(self, text):
+        if self.max_length is not None and len(text) > self.max_length:
+            raise InvalidInput(gettext(MSG_MAX_LENGTH).format(max=self.max_length, length=len(text)))
+        return text
+
+    def choice_value(self, value):
+        return value if isinstance(value, str) else form_value(value)
+
+    def timeout_default(self):
+        return ""
+
 
 class CharField(StringField):
     """Django-era alias of StringField."""
@@ -293,6 +470,9 @@ class LongStringField(StringField):
             raise TypeError("LongStringField does not take choices; use StringField instead")
         kwargs.setdefault("max_length", None)
         super().__init__(**kwargs)
+
+    def default_widget(self, has_choices):
+        return self.choice_widget() if has_choices else widgets.Textarea
 
 
 class TextField(LongStringField):
@@ -316,6 +496,27 @@ class BooleanField(Field):
             raise self._type_error(value, name)
         return value
 
+    accepts_checkbox = True
+
+    def parse_text(self, text):
+        lowered = text.lower()
+        if lowered in TRUE_TEXTS:
+            return True
+        if lowered in FALSE_TEXTS:
+            return False
+        raise InvalidInput(gettext(MSG_INVALID_CHOICE).format(value=text))
+
+    parse_alternative = parse_text
+
+    def choice_value(self, value):
+        return value
+
+    def timeout_default(self):
+        return False
+
+    def choice_widget(self):
+        return widgets.RadioSelect  # Yes/No radio buttons, as in oTree
+
 
 class MultiStringField(Field):
     """A list of strings picked from `choices` (oTree 6)."""
@@ -334,6 +535,12 @@ class MultiStringField(Field):
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise self._type_error(value, name)
         return list(value)
+
+    def choice_value(self, value):
+        return value if isinstance(value, str) else form_value(value)
+
+    def fixed_widget(self):
+        return widgets.CheckboxSelectMultiple  # a list of values; no other widget can post one
 
 
 class Link:

@@ -7,7 +7,7 @@ Under OTREE_AUTH_LEVEL=DEMO these pages are open; under STUDY they need login.
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -16,7 +16,8 @@ from otree.errors import SessionCreationError
 from otree.project import get_project
 
 from . import auth
-from .admin.common import not_found, render_admin
+from .endpoints import endpoint
+from .admin.common import admin_not_found, render_admin
 from .admin.creating import CreationFailed, create, demo_request
 from .admin.session_pages import session_start_links
 
@@ -41,32 +42,33 @@ async def demo_index(request: Request) -> Response:
                         intro_html=settings.DEMO_PAGE_INTRO_HTML or "", title=settings.DEMO_PAGE_TITLE or "Demo")
 
 
-def _config_or_none(name: str) -> dict | None:
-    return get_project().session_configs.get(name)
+def _config(name: str) -> dict:
+    """The session config called `name`; NotFound (the admin's 404 page) if there is none."""
+    config = get_project().session_configs.get(name)
+    if config is None:
+        raise admin_not_found(f"There is no session config named {name!r}.")
+    return config
 
 
 @auth.admin_view(auth.OPEN_UNDER_DEMO)
 async def create_demo_session(request: Request) -> Response:
     name = request.path_params["config_name"]
-    config = _config_or_none(name)
-    if config is None:
-        return not_found(request, f"There is no session config named {name!r}.")
+    config = _config(name)
     return render_admin(request, "otree/admin/CreateDemoSession.html", config_name=name,
                         display_name=config.get("display_name") or name,
                         num_participants=config["num_demo_participants"], error=None, traceback=None)
 
 
 @auth.admin_view(auth.OPEN_UNDER_DEMO)
-async def create_demo_session_post(request: Request) -> Response:
+@endpoint(db=None)  # create() runs its own unit of work
+def create_demo_session_post(request: Request, form: FormData | None) -> Response:
     """The demo page's form without JavaScript: create at once, then go to the links."""
     name = request.path_params["config_name"]
-    config = _config_or_none(name)
-    if config is None:
-        return not_found(request, f"There is no session config named {name!r}.")
+    config = _config(name)
     context = dict(config_name=name, display_name=config.get("display_name") or name,
                    num_participants=config["num_demo_participants"], error=None, traceback=None)
     try:
-        url = await run_in_threadpool(create, demo_request(name), is_demo=True)
+        url = create(demo_request(name), is_demo=True)
     except SessionCreationError as exc:
         return render_admin(request, "otree/admin/CreateDemoSession.html", status=400, **dict(context, error=str(exc)))
     except CreationFailed as exc:

@@ -4,6 +4,7 @@ Views are synchronous (app code is), so they run in Starlette's thread pool. A v
 written as a plain function of the request (and the posted form, if any) and either returns
 a Response or raises `NotFound` / `Redirect`; the app's exception handlers turn those into
 responses, so views never return `(Response, None)` pairs or build 404 pages themselves.
+An area with its own 404 page (the admin's, a room's) raises `NotFound(message, page=...)`.
 
     @endpoint(db="write")
     def toggle(request: Request, form: FormData | None) -> Response: ...
@@ -32,18 +33,24 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from otree.db.uow import run_read_mostly, unit_of_work
 
 DbMode = Literal["write", "read", "read_mostly"] | None
-View = Callable[[Request, "FormData | None"], Response]
+View = Callable[[Request, Any], Response]  # (request, the posted form or None); see run_view
 
 RETRY_SQLSTATES = ("40P01", "40001")  # PostgreSQL: deadlock victim, serialization failure
 ATTEMPTS = 5
 
 
 class NotFound(Exception):
-    """Answer 404 with `message` (raised anywhere inside a view)."""
+    """Answer 404 with `message` (raised anywhere inside a view).
 
-    def __init__(self, message: str = "Not found.") -> None:
+    `page(request, message)` builds the answer (the admin's styled 404 page, say); without
+    it the participant's plain page is shown.
+    """
+
+    def __init__(self, message: str = "Not found.", *,
+                 page: Callable[[Request, str], Response] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.page = page
 
 
 class Redirect(Exception):
@@ -73,12 +80,16 @@ def endpoint(*, db: DbMode = "write", form: bool = True) -> Callable[[View], Cal
     return decorate
 
 
-def run_view(view: View, request: Request, data: FormData | None, db: DbMode) -> Response:
-    """Run the view in the chosen unit of work, retrying PostgreSQL's transient aborts."""
+def run_view(view: View, request: Request, data: Any, db: DbMode) -> Response:
+    """Run view(request, data) in the chosen unit of work, retrying PostgreSQL's transient aborts.
+
+    Called on a worker thread. `data` is the posted form here; other wrappers pass what they
+    read from the request instead (the REST API its JSON payload).
+    """
     return retrying(_in_unit_of_work, view, request, data, db)
 
 
-def _in_unit_of_work(view: View, request: Request, data: FormData | None, db: DbMode) -> Response:
+def _in_unit_of_work(view: View, request: Request, data: Any, db: DbMode) -> Response:
     if db is None:
         return view(request, data)
     if db == "read_mostly":
@@ -109,6 +120,8 @@ def not_found_page(message: str) -> HTMLResponse:
 
 async def handle_not_found(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, NotFound)
+    if exc.page is not None:
+        return exc.page(request, exc.message)
     return not_found_page(exc.message)
 
 

@@ -13,7 +13,8 @@ import tempfile
 from typing import Callable, Iterator
 
 from starlette.background import BackgroundTask
-from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+from starlette.concurrency import iterate_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -24,6 +25,7 @@ from otree.export.chat import rows_chat
 from otree.project import get_project
 
 from .auth import admin_view, is_logged_in
+from .endpoints import endpoint
 from .rendering import render
 
 FORMATS = {"csv": ("csv", "text/csv"), "csv_bom": ("csv", "text/csv"),
@@ -48,7 +50,8 @@ def _rows_for(kind: str, params) -> tuple[str, Callable[[], Iterator[list]]]:
     return custom_stem(app, function_name), lambda: rows_custom(app, function_name, codes)
 
 
-async def _download(kind: str, params) -> Response:
+def _download(kind: str, params) -> Response:
+    """The file for an export request (on a worker thread; the row functions open their own units of work)."""
     fmt = params.get("format") or "csv"
     if fmt not in FORMATS:
         return PlainTextResponse(f"Unknown format {fmt!r}: use csv, csv_bom or xlsx", status_code=400)
@@ -56,7 +59,7 @@ async def _download(kind: str, params) -> Response:
     try:
         stem, make_rows = _rows_for(kind, params)
         # Building the generator validates app, function and sessions before any byte is sent.
-        rows = await run_in_threadpool(make_rows)
+        rows = make_rows()
     except ExportError as exc:
         return PlainTextResponse(str(exc), status_code=404)
     filename = f"{stem}-{datetime.date.today():%Y-%m-%d}.{extension}"
@@ -64,7 +67,7 @@ async def _download(kind: str, params) -> Response:
     if fmt == "xlsx":
         fd, path = tempfile.mkstemp(suffix=".xlsx")
         os.close(fd)
-        await run_in_threadpool(write_xlsx, rows, path, stem)
+        write_xlsx(rows, path, stem)
         return FileResponse(path, media_type=media_type, headers=headers,
                             background=BackgroundTask(os.remove, path))
     chunks = iterate_in_threadpool(csv_chunks(rows, bom=fmt == "csv_bom"))
@@ -73,31 +76,28 @@ async def _download(kind: str, params) -> Response:
 
 def _admin_download(kind: str):
     @admin_view("admin")
-    async def view(request: Request) -> Response:
-        return await _download(kind, request.query_params)
+    @endpoint(db=None, form=False)
+    def view(request: Request, form: None) -> Response:
+        return _download(kind, request.query_params)
 
     view.__name__ = f"export_{kind}"
     return view
 
 
 @admin_view("admin")
-async def export_index(request: Request) -> Response:
+@endpoint(db="read")
+def export_index(request: Request, form: FormData | None) -> Response:
     from sqlalchemy import select
 
     from otree.db.core import Session
-    from otree.db.uow import unit_of_work
-
-    def sessions():
-        with unit_of_work(readonly=True) as db:
-            return [(s.code, s.config_name, s.label or "") for s in
-                    db.scalars(select(Session).filter_by(is_demo=False).order_by(Session.id.desc()))]
-
+    from otree.db.uow import current_session
     from otree.extensions import data_views
 
+    query = select(Session).filter_by(is_demo=False).order_by(Session.id.desc())
+    sessions = [(s.code, s.config_name, s.label or "") for s in current_session().scalars(query)]
     apps = [dict(name=app.name, custom=custom_export_names(app)) for app in get_project().apps.values()]
     return render("otree/admin/ExportIndex.html", dict(
-        apps=apps, sessions=await run_in_threadpool(sessions), admin_logged_in=is_logged_in(request),
-        data_views=data_views))
+        apps=apps, sessions=sessions, admin_logged_in=is_logged_in(request), data_views=data_views))
 
 
 def routes() -> list:
@@ -115,17 +115,17 @@ def websocket_routes() -> list:
     return []
 
 
-def rest_routes(endpoint) -> list:
-    """The REST export endpoints, wrapped by rest.endpoint (REST key, JSON errors)."""
+def rest_routes(api) -> list:
+    """The REST export endpoints, wrapped by rest.api (REST key, JSON errors, a worker thread)."""
 
     def make(kind: str):
-        async def handler(request: Request, payload: dict) -> Response:
+        def handler(request: Request, payload: dict) -> Response:
             params = dict(request.query_params)
             params.update({k: v for k, v in payload.items() if isinstance(v, str)})
-            return await _download(kind, params)
+            return _download(kind, params)
 
         handler.__name__ = f"api_export_{kind}"
-        return endpoint(handler)
+        return api(handler, db=None)  # the row functions open their own units of work
 
     return [
         Route("/api/export_wide", make("wide")),

@@ -5,9 +5,9 @@ Bad input always gets a 4xx with a message saying what is wrong, never a 500.
 
 from __future__ import annotations
 
-import hmac
+import asyncio
 import json
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
@@ -18,11 +18,12 @@ import otree
 from otree.conf import settings
 from otree.currency import json_default
 from otree.db.core import Participant, Session
-from otree.db.uow import unit_of_work
+from otree.db.uow import after_commit, current_session
 from otree.errors import SessionCreationError
 from otree.project import get_project
 
 from .auth import auth_level, same_text
+from .endpoints import DbMode, run_view
 from .limits import parse_json_body
 
 def _typed(payload: dict, name: str, kinds: tuple, description: str, default: Any = None) -> Any:
@@ -81,22 +82,34 @@ async def _payload(request: Request) -> dict:
     return data
 
 
-def endpoint(fn):
-    """Wrap a REST handler: key check, JSON body, errors as 4xx with a message."""
+Handler = Callable[[Request, dict], Response] | Callable[[Request, dict], Awaitable[Response]]
 
-    async def wrapper(request: Request) -> Response:
-        try:
-            _check_key(request)
-            payload = await _payload(request)
-            return await fn(request, payload)
-        except RESTError as exc:
-            return PlainTextResponse(str(exc), status_code=exc.status)
-        except (SessionCreationError, TypeError, ValueError, KeyError) as exc:
-            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-            return PlainTextResponse(str(message), status_code=400)
 
-    wrapper.__name__ = fn.__name__
-    return wrapper
+def api(fn: Handler | None = None, *, db: DbMode = None) -> Any:
+    """Wrap a REST handler `fn(request, payload)`: key check, JSON body, errors as 4xx with a message.
+
+    A synchronous handler runs on a worker thread in the unit of work `db` chooses (as an
+    `otree.web.endpoints.endpoint` view does); an async one (a streamed export) is awaited.
+    """
+
+    def decorate(fn: Handler) -> Callable[[Request], Awaitable[Response]]:
+        async def wrapper(request: Request) -> Response:
+            try:
+                _check_key(request)
+                payload = await _payload(request)
+                if asyncio.iscoroutinefunction(fn):
+                    return await fn(request, payload)
+                return await run_in_threadpool(run_view, fn, request, payload, db)
+            except RESTError as exc:
+                return PlainTextResponse(str(exc), status_code=exc.status)
+            except (SessionCreationError, TypeError, ValueError, KeyError) as exc:
+                message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+                return PlainTextResponse(str(message), status_code=400)
+
+        wrapper.__name__ = fn.__name__
+        return wrapper
+
+    return decorate(fn) if fn is not None else decorate
 
 
 def _base_url(request: Request) -> str:
@@ -116,8 +129,8 @@ def _session_info(request: Request, session: Session) -> dict:
     return info
 
 
-def _get_session(db, code: str) -> Session:
-    session = db.scalars(select(Session).filter_by(code=code)).one_or_none()
+def _get_session(code: str) -> Session:
+    session = current_session().scalars(select(Session).filter_by(code=code)).one_or_none()
     if session is None:
         raise RESTError(f"No session with code {code!r}", 404)
     return session
@@ -131,27 +144,25 @@ def _json_safe(value):
         return False
 
 
-@endpoint
+@api
 async def otree_version(request: Request, payload: dict) -> Response:
     return _json({"version": otree.__version__})
 
 
-@endpoint
+@api
 async def session_configs(request: Request, payload: dict) -> Response:
     configs = [{k: v for k, v in c.items() if _json_safe(v)} for c in get_project().session_configs.values()]
     return _json(configs)
 
 
-@endpoint
-async def rooms(request: Request, payload: dict) -> Response:
+@api(db=None)  # rest_list runs its own unit of work
+def rooms(request: Request, payload: dict) -> Response:
     from otree import rooms as rooms_module
 
-    base = _base_url(request)
-    result = await run_in_threadpool(rooms_module.rest_list, base)
-    return _json(result)
+    return _json(rooms_module.rest_list(_base_url(request)))
 
 
-@endpoint
+@api
 async def apps(request: Request, payload: dict) -> Response:
     return _json({name: app.doc for name, app in get_project().apps.items()})
 
@@ -160,15 +171,22 @@ CREATE_KEYS = {"session_config_name", "num_participants", "room_name", "modified
                "label", "is_mturk"}
 
 
-@endpoint
-async def sessions(request: Request, payload: dict) -> Response:
-    if request.method == "GET":
-        def listing():
-            with unit_of_work(readonly=True) as db:
-                found = db.scalars(select(Session).filter_by(is_demo=False).order_by(Session.id))
-                return [_session_info(request, s) for s in found]
+async def sessions(request: Request) -> Response:
+    """GET /api/sessions lists the sessions, POST creates one."""
+    return await (list_sessions(request) if request.method == "GET" else post_session(request))
 
-        return _json(await run_in_threadpool(listing))
+
+@api(db="read")
+def list_sessions(request: Request, payload: dict) -> Response:
+    found = current_session().scalars(select(Session).filter_by(is_demo=False).order_by(Session.id))
+    return _json([_session_info(request, s) for s in found])
+
+
+@api(db="write")
+def post_session(request: Request, payload: dict) -> Response:
+    from otree import rooms as rooms_module
+    from otree.session import create_session, merged_config
+
     unknown = set(payload) - CREATE_KEYS
     if unknown:
         raise RESTError(f"create_session() got an unexpected keyword argument {sorted(unknown)[0]!r}", 403)
@@ -180,62 +198,47 @@ async def sessions(request: Request, payload: dict) -> Response:
     room_name = _typed(payload, "room_name", (str,), "a string")
     label = _typed(payload, "label", (str,), "a string", default="")
     is_mturk = _typed(payload, "is_mturk", (bool,), "true or false", default=False)
-
-    def create():
-        from otree import rooms as rooms_module
-        from otree.session import create_session
-
-        from otree.session import merged_config
-
-        if room_name:
-            rooms_module.get_room(room_name)  # a 404-worthy error for an unknown room
-        # The API edits the config's own fields only, each keeping its type.
-        merged_config(config_name, modified, allow_new_keys=False)
-        with unit_of_work():
-            session = create_session(
-                config_name, num_participants, modified_session_config_fields=modified, label=label,
-                room_name=room_name, is_mturk=is_mturk,
-            )
-            info = _session_info(request, session)
-        if room_name:
-            rooms_module.notify_session_created(room_name)
-        return {k: info[k] for k in ("code", "session_wide_url", "admin_url", "room_url") if k in info}
-
-    return _json(await run_in_threadpool(create))
+    if room_name:
+        rooms_module.get_room(room_name)  # a 404-worthy error for an unknown room
+    # The API edits the config's own fields only, each keeping its type.
+    merged_config(config_name, modified, allow_new_keys=False)
+    session = create_session(
+        config_name, num_participants, modified_session_config_fields=modified, label=label,
+        room_name=room_name, is_mturk=is_mturk,
+    )
+    info = _session_info(request, session)
+    if room_name:
+        # Once the session is committed: the room's waiting participants are sent into it.
+        after_commit(lambda: rooms_module.notify_session_created(room_name))
+    return _json({k: info[k] for k in ("code", "session_wide_url", "admin_url", "room_url") if k in info})
 
 
-@endpoint
-async def get_session(request: Request, payload: dict) -> Response:
-    code = request.path_params["code"]
+@api(db="read")
+def get_session(request: Request, payload: dict) -> Response:
     wanted_participant_vars = _string_list(payload, "participant_vars")
     wanted_session_vars = _string_list(payload, "session_vars")
     with_labels = _string_list(payload, "participant_labels") if payload.get("participant_labels") is not None \
         else None
-
-    def load():
-        with unit_of_work(readonly=True) as db:
-            session = _get_session(db, code)
-            info = _session_info(request, session)
-            info["config"] = {k: v for k, v in session.config.items() if _json_safe(v)}
-            info["REAL_WORLD_CURRENCY_CODE"] = settings.REAL_WORLD_CURRENCY_CODE
-            participants = []
-            for p in session.get_participants():
-                if with_labels and p.label not in with_labels:
-                    continue
-                row = dict(
-                    id_in_session=p.id_in_session, code=p.code, label=p.label,
-                    payoff_in_real_world_currency=p.payoff_in_real_world_currency(), status=p.status,
-                    finished=p._index_in_pages > p._max_page_index,
-                )
-                for name in wanted_participant_vars:
-                    row[name] = p.vars.get(name)
-                participants.append(row)
-            info["participants"] = participants
-            for name in wanted_session_vars:
-                info[name] = session.vars.get(name)
-            return info
-
-    return _json(await run_in_threadpool(load))
+    session = _get_session(request.path_params["code"])
+    info = _session_info(request, session)
+    info["config"] = {k: v for k, v in session.config.items() if _json_safe(v)}
+    info["REAL_WORLD_CURRENCY_CODE"] = settings.REAL_WORLD_CURRENCY_CODE
+    participants = []
+    for p in session.get_participants():
+        if with_labels and p.label not in with_labels:
+            continue
+        row = dict(
+            id_in_session=p.id_in_session, code=p.code, label=p.label,
+            payoff_in_real_world_currency=p.payoff_in_real_world_currency(), status=p.status,
+            finished=p._index_in_pages > p._max_page_index,
+        )
+        for name in wanted_participant_vars:
+            row[name] = p.vars.get(name)
+        participants.append(row)
+    info["participants"] = participants
+    for name in wanted_session_vars:
+        info[name] = session.vars.get(name)
+    return _json(info)
 
 
 def _vars(payload: dict) -> dict:
@@ -245,35 +248,25 @@ def _vars(payload: dict) -> dict:
     return values
 
 
-@endpoint
-async def session_vars(request: Request, payload: dict) -> Response:
-    values, code = _vars(payload), request.path_params["code"]
-
-    def apply():
-        with unit_of_work() as db:
-            _get_session(db, code).vars.update(values)
-
-    await run_in_threadpool(apply)
+@api(db="write")
+def session_vars(request: Request, payload: dict) -> Response:
+    values = _vars(payload)
+    _get_session(request.path_params["code"]).vars.update(values)
     return _json({})
 
 
-@endpoint
-async def participant_vars(request: Request, payload: dict) -> Response:
+@api(db="write")
+def participant_vars(request: Request, payload: dict) -> Response:
     values, code = _vars(payload), request.path_params["code"]
-
-    def apply():
-        with unit_of_work() as db:
-            participant = db.scalars(select(Participant).filter_by(code=code)).one_or_none()
-            if participant is None:
-                raise RESTError(f"No participant with code {code!r}", 404)
-            participant.vars.update(values)
-
-    await run_in_threadpool(apply)
+    participant = current_session().scalars(select(Participant).filter_by(code=code)).one_or_none()
+    if participant is None:
+        raise RESTError(f"No participant with code {code!r}", 404)
+    participant.vars.update(values)
     return _json({})
 
 
-@endpoint
-async def participant_vars_by_room(request: Request, payload: dict) -> Response:
+@api(db=None)  # store_participant_vars runs its own unit of work
+def participant_vars_by_room(request: Request, payload: dict) -> Response:
     from otree import rooms as rooms_module
 
     values = _vars(payload)
@@ -281,7 +274,7 @@ async def participant_vars_by_room(request: Request, payload: dict) -> Response:
     label = _typed(payload, "participant_label", (str, int), "a string")
     if not room_name or label in (None, ""):
         raise RESTError("room_name and participant_label are required")
-    await run_in_threadpool(rooms_module.store_participant_vars, room_name, str(label), values)
+    rooms_module.store_participant_vars(room_name, str(label), values)
     return _json({})
 
 
@@ -301,7 +294,7 @@ def routes() -> list:
         Route("/api/session_vars/{code}", session_vars, methods=["POST"]),
         Route("/api/participant_vars/{code}", participant_vars, methods=["POST"]),
         Route("/api/participant_vars", participant_vars_by_room, methods=["POST"]),
-        *export_views.rest_routes(endpoint),
+        *export_views.rest_routes(api),
     ]
 
 

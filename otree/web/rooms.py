@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -28,10 +29,10 @@ from starlette.routing import Route, WebSocketRoute
 from otree import prolific, rooms
 from otree.channels.consumer import AsyncJsonWebsocketConsumer
 from otree.db.core import Session
-from otree.db.uow import unit_of_work
 from otree.rooms import Room, SessionFull, UnknownRoom
 
 from .auth import admin_view, csrf_token, is_logged_in, may_access
+from .endpoints import NotFound, endpoint
 from .online import prolific_error
 from .rendering import get_engine, render
 
@@ -65,17 +66,28 @@ def _label_and_hash(values) -> tuple[str | None, str | None]:
 # -- participants -------------------------------------------------------------------------------
 
 
-async def room_entry(request: Request) -> Response:
-    name = request.path_params["room_name"]
-    try:
-        room = rooms.get_room(name)
-    except UnknownRoom as exc:
-        if request.method == "POST" and _is_json(request):
-            return JSONResponse({"errors": {"room_name": str(exc)}}, status_code=404)
-        return _participant_error(str(exc))
-    if request.method == "POST":
-        return await _room_post(request, room)
+def _participant_not_found(request: Request, message: str) -> Response:
+    return _participant_error(message)
 
+
+async def room_entry(request: Request) -> Response:
+    if request.method == "POST":
+        try:
+            room = rooms.get_room(request.path_params["room_name"])
+        except UnknownRoom as exc:
+            if _is_json(request):
+                return JSONResponse({"errors": {"room_name": str(exc)}}, status_code=404)
+            raise NotFound(str(exc), page=_participant_not_found) from None
+        return await _room_post(request, room)
+    return await _room_get(request)
+
+
+@endpoint(db=None, form=False)  # assign_participant runs its own unit of work
+def _room_get(request: Request, form: None) -> Response:
+    try:
+        room = rooms.get_room(request.path_params["room_name"])
+    except UnknownRoom as exc:
+        raise NotFound(str(exc), page=_participant_not_found) from None
     label, hash_ = _label_and_hash(request.query_params)
     try:
         arrival = prolific.read(request.query_params)
@@ -98,7 +110,7 @@ async def room_entry(request: Request) -> Response:
 
     remembered = None if label else request.session.get(_cookie_key(room))
     try:
-        assignment = await run_in_threadpool(rooms.assign_participant, room.name, label, remembered)
+        assignment = rooms.assign_participant(room.name, label, remembered)
     except SessionFull:
         return _participant_error("Sorry, this session is full: every place has been taken.", room=room)
     if assignment.participant_code is None:
@@ -280,35 +292,35 @@ def _admin_render(request: Request, template: str, context: dict, status: int = 
     return render(template, context, status=status)
 
 
-def _room_or_404(request: Request):
+def _admin_room_not_found(request: Request, message: str) -> Response:
+    return _admin_render(request, "otree/admin/Rooms.html", dict(rooms=[], error=message), status=404)
+
+
+def _room_or_404(request: Request) -> Room:
+    """The room of the URL's {room_name}; NotFound (the rooms list with the error) if there is none."""
     try:
         return rooms.get_room(request.path_params["room_name"])
     except UnknownRoom as exc:
-        return _admin_render(request, "otree/admin/Rooms.html", dict(rooms=[], error=str(exc)), status=404)
+        raise NotFound(str(exc), page=_admin_room_not_found) from None
 
 
 @admin_view(ADMIN_AREA)
-async def rooms_list(request: Request) -> Response:
+@endpoint(db="read")
+def rooms_list(request: Request, form: FormData | None) -> Response:
     base = _base_url(request)
-
-    def load() -> list[dict]:
-        all_rooms = rooms.get_rooms()
-        result = []
-        with unit_of_work(readonly=True):
-            for room in all_rooms.values():
-                session = room.get_session()
-                result.append(dict(
-                    name=room.name, display_name=room.display_name, url=room.url(base),
-                    session_code=session.code if session is not None else None,
-                    admin_url=f"/room_with_session/{room.name}" if session is not None
-                    else f"/room_without_session/{room.name}",
-                    has_labels=room.has_participant_labels,
-                ))
-        for row in result:
-            row["present_count"] = rooms.present_count(row["name"])
-        return result
-
-    return _admin_render(request, "otree/admin/Rooms.html", dict(rooms=await run_in_threadpool(load), error=None))
+    result = []
+    for room in rooms.get_rooms().values():
+        session = room.get_session()
+        result.append(dict(
+            name=room.name, display_name=room.display_name, url=room.url(base),
+            session_code=session.code if session is not None else None,
+            admin_url=f"/room_with_session/{room.name}" if session is not None
+            else f"/room_without_session/{room.name}",
+            has_labels=room.has_participant_labels,
+        ))
+    for row in result:
+        row["present_count"] = rooms.present_count(row["name"])  # (a unit of work of its own)
+    return _admin_render(request, "otree/admin/Rooms.html", dict(rooms=result, error=None))
 
 
 def _room_context(request: Request, room: Room) -> dict:
@@ -321,14 +333,12 @@ def _room_context(request: Request, room: Room) -> dict:
 
 
 @admin_view(ADMIN_AREA)
-async def room_without_session(request: Request) -> Response:
+@endpoint(db=None)  # session_code_of and presence_snapshot run their own units of work
+def room_without_session(request: Request, form: FormData | None) -> Response:
     room = _room_or_404(request)
-    if isinstance(room, Response):
-        return room
-    code = await run_in_threadpool(rooms.session_code_of, room.name)
-    if code is not None:
+    if rooms.session_code_of(room.name) is not None:
         return RedirectResponse(f"/room_with_session/{room.name}", status_code=REDIRECT)
-    snapshot = await run_in_threadpool(rooms.presence_snapshot, room.name)
+    snapshot = rooms.presence_snapshot(room.name)
     context = _room_context(request, room)
     context.update(
         present_labels=snapshot.get("present_labels", []), present_count=snapshot.get("present_count", 0),
@@ -339,39 +349,30 @@ async def room_without_session(request: Request) -> Response:
 
 
 @admin_view(ADMIN_AREA)
-async def room_with_session(request: Request) -> Response:
+@endpoint(db="read")
+def room_with_session(request: Request, form: FormData | None) -> Response:
     room = _room_or_404(request)
-    if isinstance(room, Response):
-        return room
-
-    def load() -> dict | None:
-        with unit_of_work(readonly=True):
-            session: Session | None = room.get_session()
-            if session is None:
-                return None
-            participants = session.get_participants()
-            return dict(
-                code=session.code, config_name=session.config.get("display_name") or session.config_name,
-                label=session.label or "", num_participants=session.num_participants,
-                created_at=time.strftime("%Y-%m-%d %H:%M", time.localtime(session.created_at or 0)),
-                num_started=sum(1 for p in participants if p._index_in_pages >= 1),
-                labels=[p.label for p in participants if p.label],
-            )
-
-    info = await run_in_threadpool(load)
-    if info is None:
+    session: Session | None = room.get_session()
+    if session is None:
         return RedirectResponse(f"/room_without_session/{room.name}", status_code=REDIRECT)
+    participants = session.get_participants()
+    info = dict(
+        code=session.code, config_name=session.config.get("display_name") or session.config_name,
+        label=session.label or "", num_participants=session.num_participants,
+        created_at=time.strftime("%Y-%m-%d %H:%M", time.localtime(session.created_at or 0)),
+        num_started=sum(1 for p in participants if p._index_in_pages >= 1),
+        labels=[p.label for p in participants if p.label],
+    )
     context = _room_context(request, room)
     context.update(session=info, present_labels=[])
     return _admin_render(request, "otree/admin/RoomWithSession.html", context)
 
 
 @admin_view(ADMIN_AREA)
-async def close_room(request: Request) -> Response:
+@endpoint(db=None)  # rooms.close_room runs its own unit of work
+def close_room(request: Request, form: FormData | None) -> Response:
     room = _room_or_404(request)
-    if isinstance(room, Response):
-        return room
-    await run_in_threadpool(rooms.close_room, room.name)
+    rooms.close_room(room.name)
     return RedirectResponse(f"/room_without_session/{room.name}", status_code=REDIRECT)
 
 

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import select
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
 from otree.db.core import Session
-from otree.db.uow import current_session, unit_of_work
+from otree.db.uow import current_session
 
 from .. import auth
+from ..endpoints import NotFound
 from ..rendering import render
-
-
-class NotFound(Exception):
-    """Raised inside a loader to answer 404 with a readable admin page."""
 
 
 def admin_context(conn: HTTPConnection, **extra: Any) -> dict[str, Any]:
@@ -38,7 +34,13 @@ def render_admin(request: Request, template: str, status: int = 200, **extra: An
 
 
 def not_found(request: Request, message: str) -> Response:
+    """The admin's styled 404 page (what an admin view's `NotFound` answers with)."""
     return render_admin(request, "otree/admin/NotFound.html", status=404, message=message)
+
+
+def admin_not_found(message: str) -> NotFound:
+    """A NotFound answered with the admin's 404 page instead of the participant's plain one."""
+    return NotFound(message, page=not_found)
 
 
 def base_url(conn: HTTPConnection) -> str:
@@ -46,25 +48,11 @@ def base_url(conn: HTTPConnection) -> str:
 
 
 def get_session(code: str) -> Session:
-    """The session with this code in the current unit of work; NotFound if there is none."""
+    """The session with this code in the current unit of work; NotFound (admin 404 page) if there is none."""
     session = current_session().scalars(select(Session).filter_by(code=code)).one_or_none()
     if session is None:
-        raise NotFound(f"There is no session with code {code!r}. It may have been deleted.")
+        raise admin_not_found(f"There is no session with code {code!r}. It may have been deleted.")
     return session
-
-
-async def with_session(request: Request, build: Callable[[Session], dict], *, readonly: bool = True):
-    """Run build(session) in a unit of work on a worker thread; a dict, or a 404 Response."""
-    code = request.path_params["code"]
-
-    def work() -> dict:
-        with unit_of_work(readonly=readonly):
-            return build(get_session(code))
-
-    try:
-        return await run_in_threadpool(work)
-    except NotFound as exc:
-        return not_found(request, str(exc))
 
 
 def session_header(session: Session) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping
 
 import anyio.from_thread
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -27,6 +28,7 @@ from otree.errors import SessionCreationError
 from otree.project import NON_EDITABLE_CONFIG_KEYS, get_project, participants_multiple
 
 from .. import auth
+from ..endpoints import endpoint
 from .common import render_admin, rooms_setting
 
 logger = logging.getLogger("otree.admin")
@@ -295,22 +297,22 @@ def _form_context(values: Mapping[str, Any] | None = None, errors: dict | None =
 
 
 @auth.admin_view("admin")
-async def create_session_page(request: Request) -> Response:
-    if request.method == "GET":
-        values = {}
+@endpoint(db=None)  # create() runs its own unit of work, reporting progress as it goes
+def create_session_page(request: Request, form: FormData | None) -> Response:
+    if form is None:
+        values: dict[str, Any] = {}
         if request.query_params.get("room_name"):
             values["room_name"] = request.query_params["room_name"]
         if request.query_params.get("is_mturk"):
             values["is_mturk"] = True
         return render_admin(request, "otree/admin/CreateSession.html", **_form_context(values))
-    form = await request.form()
     data = {key: form.get(key) for key in form.keys()}
     create_request, errors = parse_create_form(data, html_form=True)
     if errors:
         return render_admin(request, "otree/admin/CreateSession.html",
                             **_form_context(data, errors, submitted=True))
     try:
-        url = await run_in_threadpool(create, create_request, is_demo=False)
+        url = create(create_request, is_demo=False)
     except SessionCreationError as exc:
         return render_admin(request, "otree/admin/CreateSession.html",
                             **_form_context(data, {ALL_ERRORS: str(exc)}, submitted=True))

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -20,9 +21,10 @@ from otree.db.core import Session
 from otree.project import get_project
 
 from .. import auth
+from ..endpoints import NotFound, endpoint
 from ..limits import query_int
 from ..rendering import get_engine
-from .common import base_url, format_time, render_admin, session_header, with_session
+from .common import base_url, format_time, get_session, render_admin, session_header
 
 logger = logging.getLogger("otree.admin")
 
@@ -31,10 +33,13 @@ GRID_MAX = 12
 DATA_REFRESH_SECONDS = 5
 
 
-def _page(request: Request, template: str, context: dict | Response, active_tab: str, status: int = 200):
-    if isinstance(context, Response):
-        return context  # the session was not found
+def _page(request: Request, template: str, context: dict, active_tab: str, status: int = 200) -> Response:
     return render_admin(request, template, status=status, active_tab=active_tab, **context)
+
+
+def _session(request: Request) -> Session:
+    """The session of the URL's {code}; NotFound (the admin's 404 page) if there is none."""
+    return get_session(request.path_params["code"])
 
 
 # -- description ----------------------------------------------------------------------------------
@@ -47,23 +52,22 @@ def _show(value: Any) -> str:
 
 
 @auth.admin_view("demo")
-async def session_description(request: Request) -> Response:
-    def build(session: Session) -> dict:
-        project = get_project()
-        config = dict(session.config or {})
-        app_sequence = list(config.get("app_sequence") or [])
-        hidden = {"name", "display_name", "app_sequence", "doc"}
-        return dict(
-            session_header(session),
-            config_name=session.config_name, config_doc=config.get("doc") or "",
-            config_items=[(key, _show(value)) for key, value in config.items() if key not in hidden],
-            apps=[dict(name=name, doc=project.apps[name].doc if name in project.apps else "")
-                  for name in app_sequence],
-            created=format_time(session.created_at), comment=session.comment or "",
-        )
-
-    return _page(request, "otree/admin/SessionDescription.html", await with_session(request, build),
-                 "description")
+@endpoint(db="read")
+def session_description(request: Request, form: FormData | None) -> Response:
+    session = _session(request)
+    project = get_project()
+    config = dict(session.config or {})
+    app_sequence = list(config.get("app_sequence") or [])
+    hidden = {"name", "display_name", "app_sequence", "doc"}
+    context = dict(
+        session_header(session),
+        config_name=session.config_name, config_doc=config.get("doc") or "",
+        config_items=[(key, _show(value)) for key, value in config.items() if key not in hidden],
+        apps=[dict(name=name, doc=project.apps[name].doc if name in project.apps else "")
+              for name in app_sequence],
+        created=format_time(session.created_at), comment=session.comment or "",
+    )
+    return _page(request, "otree/admin/SessionDescription.html", context, "description")
 
 
 # -- links --------------------------------------------------------------------------------------
@@ -85,28 +89,27 @@ def _links(request: Request, session: Session) -> dict:
 
 
 @auth.admin_view("demo")
-async def session_start_links(request: Request) -> Response:
-    context = await with_session(request, lambda session: _links(request, session))
-    return _page(request, "otree/admin/SessionStartLinks.html", context, "links")
+@endpoint(db="read")
+def session_start_links(request: Request, form: FormData | None) -> Response:
+    return _page(request, "otree/admin/SessionStartLinks.html", _links(request, _session(request)), "links")
 
 
-async def _screens(request: Request, limit: int, template: str) -> Response:
-    def build(session: Session) -> dict:
-        context = _links(request, session)
-        context["frames"] = context["participant_links"][:limit]
-        return context
-
-    return _page(request, template, await with_session(request, build), "links")
+def _screens(request: Request, limit: int, template: str) -> Response:
+    context = _links(request, _session(request))
+    context["frames"] = context["participant_links"][:limit]
+    return _page(request, template, context, "links")
 
 
 @auth.admin_view("demo")
-async def session_split_screen(request: Request) -> Response:
-    return await _screens(request, SPLIT_SCREEN_MAX, "otree/admin/SessionSplitScreen.html")
+@endpoint(db="read")
+def session_split_screen(request: Request, form: FormData | None) -> Response:
+    return _screens(request, SPLIT_SCREEN_MAX, "otree/admin/SessionSplitScreen.html")
 
 
 @auth.admin_view("demo")
-async def session_grid_view(request: Request) -> Response:
-    return await _screens(request, GRID_MAX, "otree/admin/SessionDemoGridView.html")
+@endpoint(db="read")
+def session_grid_view(request: Request, form: FormData | None) -> Response:
+    return _screens(request, GRID_MAX, "otree/admin/SessionDemoGridView.html")
 
 
 # -- data -----------------------------------------------------------------------------------------
@@ -170,20 +173,25 @@ def session_data(session: Session) -> list[dict]:
 
 
 @auth.admin_view("demo")
-async def session_data_page(request: Request) -> Response:
-    def build(session: Session) -> dict:
-        return dict(session_header(session), tables=session_data(session),
-                    refresh_seconds=DATA_REFRESH_SECONDS)
+@endpoint(db="read")
+def session_data_page(request: Request, form: FormData | None) -> Response:
+    session = _session(request)
+    context = dict(session_header(session), tables=session_data(session), refresh_seconds=DATA_REFRESH_SECONDS)
+    return _page(request, "otree/admin/SessionData.html", context, "data")
 
-    return _page(request, "otree/admin/SessionData.html", await with_session(request, build), "data")
+
+def _json_not_found(request: Request, message: str) -> Response:
+    return Response(json.dumps({"error": "No such session"}), status_code=404, media_type="application/json")
 
 
 @auth.admin_view("demo")
-async def session_data_json(request: Request) -> Response:
-    result = await with_session(request, session_data)
-    if isinstance(result, Response):
-        return Response(json.dumps({"error": "No such session"}), status_code=404, media_type="application/json")
-    return Response(json.dumps(result, default=json_default), media_type="application/json")
+@endpoint(db="read")
+def session_data_json(request: Request, form: FormData | None) -> Response:
+    try:
+        session = _session(request)
+    except NotFound as exc:
+        raise NotFound(exc.message, page=_json_not_found) from None
+    return Response(json.dumps(session_data(session), default=json_default), media_type="application/json")
 
 
 # -- payments -------------------------------------------------------------------------------------
@@ -215,11 +223,11 @@ def session_payments(session: Session) -> dict:
 
 
 @auth.admin_view("demo")
-async def session_payments_page(request: Request) -> Response:
-    def build(session: Session) -> dict:
-        return dict(session_header(session), **session_payments(session))
-
-    return _page(request, "otree/admin/SessionPayments.html", await with_session(request, build), "payments")
+@endpoint(db="read")
+def session_payments_page(request: Request, form: FormData | None) -> Response:
+    session = _session(request)
+    context = dict(session_header(session), **session_payments(session))
+    return _page(request, "otree/admin/SessionPayments.html", context, "payments")
 
 
 # -- admin report ---------------------------------------------------------------------------------
@@ -280,12 +288,12 @@ def admin_report(session: Session, app_name: str | None, round_number: int | Non
 
 
 @auth.admin_view("demo")
-async def admin_report_page(request: Request) -> Response:
+@endpoint(db="read")
+def admin_report_page(request: Request, form: FormData | None) -> Response:
     app_name = request.query_params.get("app_name")
     round_number = query_int(request.query_params.get("round_number"))
-    context = await with_session(request, lambda session: admin_report(session, app_name, round_number))
-    status = 500 if isinstance(context, dict) and context.get("report_error") and context.get(
-        "report_traceback") else 200
+    context = admin_report(_session(request), app_name, round_number)
+    status = 500 if context.get("report_error") and context.get("report_traceback") else 200
     return _page(request, "otree/admin/AdminReport.html", context, "reports", status=status)
 
 
@@ -319,28 +327,22 @@ def _parse_properties(form) -> tuple[dict, dict]:
 
 
 @auth.admin_view("admin")
-async def session_edit_properties(request: Request) -> Response:
-    if request.method == "GET":
-        def build(session: Session) -> dict:
-            return dict(session_header(session), values=_edit_values(session), errors={},
-                        saved=request.query_params.get("saved") == "1")
-
-        return _page(request, "otree/admin/SessionEditProperties.html", await with_session(request, build), "edit")
-
-    form = await request.form()
-    values, errors = _parse_properties(form)
-
-    def save(session: Session) -> dict:
-        if not errors:
-            config = dict(session.config or {})
-            config["participation_fee"] = values["participation_fee"]
-            config["real_world_currency_per_point"] = values["real_world_currency_per_point"]
-            session.config = config
-            session.label = values["label"]
-            session.comment = values["comment"]
-        return dict(session_header(session), values=values, errors=errors, saved=False)
-
-    context = await with_session(request, save, readonly=bool(errors))
-    if isinstance(context, Response) or errors:
+@endpoint(db="read_mostly")  # writes only when a valid form is saved
+def session_edit_properties(request: Request, form: FormData | None) -> Response:
+    session = _session(request)
+    if form is None:
+        context = dict(session_header(session), values=_edit_values(session), errors={},
+                       saved=request.query_params.get("saved") == "1")
         return _page(request, "otree/admin/SessionEditProperties.html", context, "edit")
+
+    values, errors = _parse_properties(form)
+    if errors:
+        context = dict(session_header(session), values=values, errors=errors, saved=False)
+        return _page(request, "otree/admin/SessionEditProperties.html", context, "edit")
+    config = dict(session.config or {})
+    config["participation_fee"] = values["participation_fee"]
+    config["real_world_currency_per_point"] = values["real_world_currency_per_point"]
+    session.config = config
+    session.label = values["label"]
+    session.comment = values["comment"]
     return RedirectResponse(f"/SessionEditProperties/{request.path_params['code']}?saved=1", status_code=302)
