@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
-_engine: Engine | None = None
+from otree import state
 
 # SQLite waits this long for the write lock before giving up ("database is locked").
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -63,16 +63,19 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 def set_engine(engine: Engine | None) -> None:
-    global _engine
-    if _engine is not None and _engine is not engine:
-        _engine.dispose()
-    _engine = engine
+    """Make `engine` the current AppState's engine, disposing of the one it replaces."""
+    app_state = state.current()
+    if app_state.engine is not None and app_state.engine is not engine:
+        app_state.engine.dispose()
+    app_state.engine = engine
 
 
 def get_engine() -> Engine:
-    if _engine is None:
+    """The current AppState's engine."""
+    engine = state.current().engine
+    if engine is None:
         raise RuntimeError("The database is not initialized: load a project first (otree.project.load_project).")
-    return _engine
+    return engine
 
 
 def is_sqlite(engine: Engine | None = None) -> bool:
