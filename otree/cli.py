@@ -273,6 +273,17 @@ def _run(argv: list[str] | None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    finally:
+        _close_database()
+
+
+def _close_database() -> None:
+    """Close the command's connections before exit, so SQLite checkpoints and removes its -wal/-shm files."""
+    from otree import state
+
+    engine = state.current().engine
+    if engine is not None:
+        engine.dispose()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from otree.currency import Currency, RealWorldCurrency, currency_range
+from otree.project import get_project
 from otree.utils import safe_json
 
 __all__ = ["Currency", "RealWorldCurrency", "currency_range", "safe_json", "get_models_module"]
@@ -12,8 +13,6 @@ __all__ = ["Currency", "RealWorldCurrency", "currency_range", "safe_json", "get_
 
 def get_models_module(app_name: str):
     """The module that defines an app's models (`__init__.py`, or `models.py` in the self format)."""
-    from otree.project import get_project
-
     return get_project().apps[app_name].module
 
 

@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import NoInspectionAvailable
 
+from otree import state as app_state
+from otree.conf import settings
 from otree.db.fields import value_key
 
 _ATTRIBUTE = "_otree_frame_locals"
@@ -93,15 +95,12 @@ def is_user_file(filename: str, project_root: str | None) -> bool:
 
 
 def _project_root() -> str | None:
-    from otree.project import get_project, has_project
-
-    return get_project().root if has_project() else None
+    project = app_state.current().project
+    return project.root if project is not None else None
 
 
 def capture_locals(exc: BaseException) -> None:
     """Keep text copies of the locals of the user's frames in exc's traceback (once: the innermost capture wins)."""
-    from otree.conf import settings
-
     if not settings.DEBUG or not isinstance(exc, Exception):
         return
     captured: dict[int, list[tuple[str, str]]] = getattr(exc, _ATTRIBUTE, None) or {}

@@ -20,12 +20,22 @@ from typing import Any, Callable
 from sqlalchemy import MetaData
 from sqlalchemy.orm import registry as Registry
 
+from otree import state as app_state
 from otree.conf import settings
 from otree.constants import BaseConstants, get_constant, role_names
+from otree.db.core import CoreBase
+from otree.db.engine import build_engine, set_engine
+from otree.db.fields import Field
+from otree.db.mapping import declared_fields, map_app
+from otree.db.models import BaseGroup, BasePlayer, BaseSubsession, ExtraModel
+from otree.db.schema import sync_schema
 from otree.errors import ConfigError, find_line, warn_config
 from otree.pages import Page, WaitPage, is_page_class
 
-_current: "Project | None" = None
+# The project whose modules are in sys.modules. Python has one import system per process, so
+# this is a fact about the process, not about an AppState: loading another project (into any
+# state) must first unload these modules, or `import settings` would find the old ones.
+_imported: "Project | None" = None
 
 CONFIG_NAME_RE = re.compile(r"^[A-Za-z0-9_]+$")
 NON_EDITABLE_CONFIG_KEYS = {"name", "display_name", "app_sequence", "num_demo_participants", "doc"}
@@ -113,21 +123,25 @@ class Project:
 
 
 def get_project() -> Project:
-    if _current is None:
-        raise RuntimeError("No project is loaded (run otree from your project folder).")
-    return _current
+    """The project of the current AppState (RuntimeError when none is loaded)."""
+    return app_state.current().require_project()
 
 
 def has_project() -> bool:
-    return _current is not None
+    return app_state.current().project is not None
 
 
-def load_project(root: str | None = None, *, init_db: bool = True, database_url: str | None = None) -> Project:
+def load_project(root: str | None = None, *, init_db: bool = True, database_url: str | None = None,
+                 state: app_state.AppState | None = None) -> Project:
     """Load settings.py and the apps of the project in `root` (default: the current folder).
 
-    With init_db, also connect to the database and create or extend the tables.
+    The project goes into `state` (default: the current one), which is activated if it is
+    not current; templates and rooms of a previous project in it are dropped. With init_db,
+    also connect to the database and create or extend the tables.
     """
-    global _current
+    global _imported
+    if state is None:
+        state = app_state.current()
     root = os.path.abspath(root or os.getcwd())
     settings_path = os.path.join(root, "settings.py")
     if not os.path.isfile(settings_path):
@@ -135,7 +149,7 @@ def load_project(root: str | None = None, *, init_db: bool = True, database_url:
             f"There is no settings.py in {root}.",
             fix="run otree from your project's folder, or create a project with `otree startproject NAME`.",
         )
-    _unload_previous()
+    _unload_previous(state)
     project = Project(root)
     sys.path.insert(0, root)
     # Files written just before loading (tests, `otree startapp`) must be seen by the import system.
@@ -151,8 +165,6 @@ def load_project(root: str | None = None, *, init_db: bool = True, database_url:
         for app_name in _app_names(project):
             project.apps[app_name] = _load_app(project, app_name)
         _check_names_in_url(project)
-        from otree.db.mapping import map_app
-
         for app in project.apps.values():
             tables = map_app(project.registry, project.metadata, app)
             app.extra_models = tables.extra_models
@@ -162,30 +174,31 @@ def load_project(root: str | None = None, *, init_db: bool = True, database_url:
         # (of a corrected or another project, in the same process) would import them again.
         _forget_modules(project)
         raise
-    _current = project
+    _imported = project
+    if state is not app_state.current():
+        app_state.activate(state)
+    state.project, state.templates, state.rooms, state.rooms_source = project, None, None, None
     if init_db:
-        init_database(project)
+        with app_state.bound(state):  # the engine goes into this state, whichever is current here
+            init_database(project)
     return project
 
 
 def init_database(project: Project, url: str | None = None) -> None:
     """Connect to DATABASE_URL and bring the schema up to date (tables and added columns)."""
-    from otree.db.core import CoreBase
-    from otree.db.engine import build_engine, set_engine
-    from otree.db.schema import sync_schema
-
     engine = build_engine(url or settings.DATABASE_URL)
     set_engine(engine)
     sync_schema(engine, CoreBase.metadata, project.metadata)
 
 
-def _unload_previous() -> None:
+def _unload_previous(state: app_state.AppState) -> None:
     """Forget a previously loaded project (tests load several in one process)."""
-    global _current
-    if _current is None:
+    global _imported
+    state.project = None
+    if _imported is None:
         return
-    _forget_modules(_current)
-    _current = None
+    _forget_modules(_imported)
+    _imported = None
 
 
 def _forget_modules(project: Project) -> None:
@@ -286,8 +299,6 @@ def _is_noself(folder: str) -> bool:
 
 
 def _load_app(project: Project, name: str) -> App:
-    from otree.db.models import BaseGroup, BasePlayer, BaseSubsession, ExtraModel
-
     app = App(name, os.path.join(project.root, name))
     project.module_names.add(name)
     _BuiltinFinder.apps.add(name)
@@ -367,16 +378,11 @@ def _read_constants(app: App, constants: type, path: str) -> None:
 
 
 def _check_field_names(app: App, cls: type, kind: str, path: str) -> None:
-    from otree.db.fields import Field
-    from otree.db.mapping import declared_fields
-
     if kind in ("Subsession", "Group", "Player"):
         reserved = RESERVED_FIELD_NAMES | BUILTIN_MODEL_ATTRIBUTES
     else:
         # An ExtraModel has none of the round models' attributes: `round_number` or `group` are
         # ordinary field names there (as in oTree); only its own methods are taken.
-        from otree.db.models import ExtraModel
-
         reserved = RESERVED_FIELD_NAMES | {
             name for klass in ExtraModel.__mro__ for name in vars(klass) if not name.startswith("_")
         }
@@ -498,6 +504,9 @@ class _BuiltinFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Provides `<app>._builtin` for self-format apps whose project lacks that generated package."""
 
     apps: set[str] = set()
+    # Names that higher layers add to every `_builtin` (otree.bots adds Bot): project.py is
+    # below them and must not import them.
+    extras: dict[str, Any] = {}
     _installed = False
 
     @classmethod
@@ -520,13 +529,17 @@ class _BuiltinFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         module.WaitPage = WaitPage
 
         def __getattr__(name):
-            if name == "Bot":
-                from otree.api import Bot
-
-                return Bot
-            raise AttributeError(name)
+            try:
+                return self.extras[name]
+            except KeyError:
+                raise AttributeError(name) from None
 
         module.__getattr__ = __getattr__
+
+
+def provide_to_builtin(name: str, value: Any) -> None:
+    """Make `value` importable as `from ._builtin import <name>` in self-format apps."""
+    _BuiltinFinder.extras[name] = value
 
 
 def participants_multiple(project: Project, config: dict) -> int:

@@ -30,6 +30,8 @@ from typing import Any
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from otree import state
+from otree.channels import group_send_sync
 from otree.conf import settings
 from otree.db.core import Participant, Session
 from otree.db.rooms_tables import RoomParticipantVars, RoomPresence
@@ -139,8 +141,8 @@ def participant_label_hash(label: str) -> str:
 
 # -- configuration --------------------------------------------------------------------------
 
+# Label files by path, re-read when their mtime changes (a file, not app state: any app may share it).
 _label_cache: dict[str, tuple[float, list[str]]] = {}
-_rooms_cache: tuple[Any, dict[str, Room]] | None = None
 _cache_lock = threading.Lock()
 
 
@@ -166,9 +168,8 @@ def _read_labels(path: str) -> list[str]:
 
 
 def _project_root() -> str:
-    from otree.project import get_project, has_project
-
-    return get_project().root if has_project() else os.getcwd()
+    project = state.current().project
+    return project.root if project is not None else os.getcwd()
 
 
 def _settings_path(root: str) -> str:
@@ -232,16 +233,19 @@ def _build_rooms(raw_rooms: Any, root: str) -> dict[str, Room]:
 
 
 def get_rooms() -> dict[str, Room]:
-    """All rooms of settings.ROOMS, in order, checked on first use (ConfigError naming settings.py)."""
-    global _rooms_cache
+    """All rooms of settings.ROOMS, in order, checked on first use (ConfigError naming settings.py).
+
+    They are kept in the current AppState, and built again when settings.ROOMS or the project changes.
+    """
+    app_state = state.current()
     raw = settings.get("ROOMS")
     root = _project_root()
-    key = (root, repr(raw))
+    source = (root, repr(raw))
     with _cache_lock:
-        if _rooms_cache is not None and _rooms_cache[0] == key:
-            return _rooms_cache[1]
+        if app_state.rooms is not None and app_state.rooms_source == source:
+            return app_state.rooms
         rooms = _build_rooms(raw, root)
-        _rooms_cache = (key, rooms)
+        app_state.rooms, app_state.rooms_source = rooms, source
         return rooms
 
 
@@ -290,8 +294,6 @@ def _code(session: Session | None) -> str | None:
 
 def notify_session_created(room_name: str) -> None:
     """A session was just created in the room: it becomes the room's only session; wake the waiting."""
-    from otree.channels import group_send_sync
-
     room = get_room(room_name)
     with unit_of_work() as db:
         _lock_room(room.name)
@@ -305,8 +307,6 @@ def notify_session_created(room_name: str) -> None:
 
 def close_room(room_name: str) -> str | None:
     """Detach the room's session (the session itself is kept); returns its code, or None."""
-    from otree.channels import group_send_sync
-
     room = get_room(room_name)
     with unit_of_work() as db:
         _lock_room(room.name)

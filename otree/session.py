@@ -9,7 +9,8 @@ from typing import Any, Callable
 
 from sqlalchemy.exc import IntegrityError
 
-from otree.db.core import Participant, Session
+from otree.conf import settings
+from otree.db.core import Participant, Session, anonymous_code, random_code
 from otree.db.uow import current_session
 from otree.errors import SessionCreationError
 from otree.project import get_project, participants_multiple
@@ -91,8 +92,6 @@ def check_config_value(config: dict, key: Any, value: Any, *, allow_new_keys: bo
 
 def check_num_participants(num_participants: Any, multiple: int = 1) -> int:
     """num_participants as an int: positive, a multiple of the group size, at most MAX_PARTICIPANTS_PER_SESSION."""
-    from otree.conf import settings
-
     if isinstance(num_participants, bool) or not isinstance(num_participants, int) or num_participants < 1:
         raise SessionCreationError(f"Number of participants must be a positive whole number, not {num_participants!r}")
     limit = int(settings.MAX_PARTICIPANTS_PER_SESSION)
@@ -162,8 +161,6 @@ def create_session(
 
 def _flush_with_fresh_codes(db, objects: list) -> None:
     """Flush new rows; in the unlikely event of a random code collision, draw new codes and retry."""
-    from otree.db.core import random_code
-
     for attempt in range(5):
         savepoint = db.begin_nested()
         try:
@@ -177,8 +174,6 @@ def _flush_with_fresh_codes(db, objects: list) -> None:
             for obj in objects:
                 obj.code = random_code()
                 if isinstance(obj, Session):
-                    from otree.db.core import anonymous_code
-
                     obj._anonymous_code = anonymous_code()
                 db.add(obj)
 

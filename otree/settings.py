@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from otree import state as _state
+from otree.conf import settings as _settings
+
 
 def augment_settings(values: dict) -> None:
     """Very old settings.py files end with `otree.settings.augment_settings(globals())`: nothing to do."""
@@ -17,16 +20,13 @@ def augment_settings(values: dict) -> None:
 def __getattr__(name: str) -> Any:
     if name.startswith("__"):
         raise AttributeError(name)
-    from otree.conf import settings
-
     if name == "LANGUAGE_CODE_ISO":
-        return str(settings.LANGUAGE_CODE or "en").split("-")[0].lower()
+        return str(_settings.LANGUAGE_CODE or "en").split("-")[0].lower()
     if name == "OTREE_APPS":
-        from otree.project import get_project, has_project
-
-        return list(get_project().apps) if has_project() else []
+        project = _state.current().project
+        return list(project.apps) if project is not None else []
     try:
-        return getattr(settings, name)
+        return getattr(_settings, name)
     except AttributeError:
         raise AttributeError(
             f"otree.settings has no {name!r}: it is neither in your settings.py nor one of oTree's settings"

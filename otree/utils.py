@@ -7,11 +7,13 @@ import json
 
 from markupsafe import Markup
 
+from otree.currency import json_default
+from otree.db import fields as field_types
+from otree.db.mapping import declared_fields
+
 
 def safe_json(obj) -> Markup:
     """JSON that can be placed inside a <script> tag."""
-    from otree.currency import json_default
-
     text = json.dumps(obj, default=json_default)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
@@ -22,8 +24,6 @@ def url_of_static_file(path: str) -> str:
 
 def read_csv(path: str, model) -> list[dict]:
     """Rows of a CSV file (',' or ';' separated) as dicts, typed by the model's fields."""
-    from otree.db.mapping import declared_fields
-
     fields = declared_fields(model)
     with open(path, encoding="utf-8-sig", newline="") as f:
         sample = f.read(4096)
@@ -43,16 +43,14 @@ def read_csv(path: str, model) -> list[dict]:
 
 
 def _parse(field, text: str | None):
-    from otree.db import fields as f
-
     if text is None or text == "":
         return None
-    if isinstance(field, f.BooleanField):
+    if isinstance(field, field_types.BooleanField):
         return text.strip().lower() in ("1", "true", "yes")
-    if isinstance(field, f.IntegerField):
+    if isinstance(field, field_types.IntegerField):
         return int(text)
-    if isinstance(field, (f.FloatField,)):
+    if isinstance(field, (field_types.FloatField,)):
         return float(text)
-    if isinstance(field, (f.CurrencyField, f.DecimalField)):
-        return field.coerce(float(text)) if not isinstance(field, f.DecimalField) else field.coerce(text)
+    if isinstance(field, (field_types.CurrencyField, field_types.DecimalField)):
+        return field.coerce(float(text)) if not isinstance(field, field_types.DecimalField) else field.coerce(text)
     return text

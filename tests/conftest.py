@@ -4,6 +4,9 @@ Tests that take the `db_url` fixture (directly or through `load`) run once per b
 PostgreSQL comes from OTREE_TEST_POSTGRES_URL (default: the local server, user postgres);
 each test run gets its own database, dropped at the end. Where PostgreSQL is not running,
 those cases are skipped locally but fail under CI (CI=true), so CI cannot hide them.
+
+`load` and `load_sqlite` give each test an AppState of its own (installed with
+`otree.state.using`), so nothing a test loads or connects outlives it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
+
+from otree.state import AppState, activate, using
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECTS = os.path.join(HERE, "projects")
@@ -36,9 +41,8 @@ def postgres_database():
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc}")
     url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
     yield url
-    from otree.db.engine import set_engine
-
-    set_engine(None)
+    # Tests that loaded a project without a state of their own left their engine in the process's.
+    _close(activate(AppState()))
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
@@ -78,33 +82,37 @@ def project_dir(tmp_path, monkeypatch):
     return make
 
 
+def _close(state: AppState) -> None:
+    """Close the database connections of a state that is no longer used."""
+    if state.engine is not None:
+        state.engine.dispose()
+
+
 @pytest.fixture
 def load(project_dir, db_url):
-    """Returns a function that loads a test project on the parametrized database."""
+    """Returns a function that loads a test project on the parametrized database, in the test's own AppState."""
     from otree.project import load_project
 
     def do_load(name: str, **kwargs):
         return load_project(project_dir(name), database_url=db_url, **kwargs)
 
-    yield do_load
-    from otree.db.engine import set_engine
-
-    set_engine(None)
+    with using(AppState()) as state:
+        yield do_load
+    _close(state)
 
 
 @pytest.fixture
 def load_sqlite(project_dir):
-    """Load a test project on a SQLite file (for tests about loading, not about databases)."""
+    """Load a test project on a SQLite file (for tests about loading, not about databases), in the test's own AppState."""
     from otree.project import load_project
 
     def do_load(name: str, **kwargs):
         path = project_dir(name)
         return load_project(path, database_url=f"sqlite:///{os.path.join(path, 'db.sqlite3')}", **kwargs)
 
-    yield do_load
-    from otree.db.engine import set_engine
-
-    set_engine(None)
+    with using(AppState()) as state:
+        yield do_load
+    _close(state)
 
 
 def free_port() -> int:

@@ -7,6 +7,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from otree.db import current_session
+from otree.db.core import Participant
+from otree.project import provide_to_builtin
+
 
 class BotError(AssertionError):
     """The bot and the app disagree (wrong page, unexpected validation result, stuck bots)."""
@@ -95,15 +99,10 @@ class Bot:
     # Live objects, read in the bot's unit of work (so they show the latest saved state).
     @property
     def participant(self):
-        from otree.db import current_session
-        from otree.db.core import Participant
-
         return current_session().get(Participant, self._participant_id)
 
     @property
     def player(self):
-        from otree.db import current_session
-
         Player = self._app.Player
         return current_session().scalars(
             select(Player).filter_by(participant_id=self._participant_id, round_number=self.round_number)
@@ -120,3 +119,7 @@ class Bot:
     @property
     def session(self):
         return self.participant.session
+
+
+# Self-format apps' tests.py write `from ._builtin import Bot`.
+provide_to_builtin("Bot", Bot)

@@ -21,7 +21,7 @@ from starlette.testclient import TestClient
 from otree import live, pages
 from otree.conf import settings
 from otree.db import unit_of_work
-from otree.db.core import Participant
+from otree.db.core import Participant, Session
 from otree.pages import WaitPage, is_wait_page
 from otree.project import App, Project
 from otree.session import create_session
@@ -380,8 +380,6 @@ def bot_failure_location(exc: BaseException) -> str:
 
 
 def participant_codes(session_code: str) -> list[str]:
-    from otree.db.core import Session
-
     with unit_of_work(readonly=True) as db:
         session = db.scalars(select(Session).filter_by(code=session_code)).one()
         return [p.code for p in session.get_participants()]

@@ -6,30 +6,31 @@ import asyncio
 import logging
 from typing import Any
 
+from otree import state
+from otree.conf import settings
+
 from .layer import BaseChannelLayer, InMemoryChannelLayer
+from .proxy import LayerProxy
+from .redis_layer import RedisChannelLayer, publish_sync
 
 logger = logging.getLogger("otree.channels")
 
-_layer: BaseChannelLayer | None = None
+# The server's event loop: one per process (the one uvicorn runs), which worker threads hand
+# their messages to. It is not part of AppState because threads without the app's context
+# (a CLI command's, a test's) must find it too.
 _loop: asyncio.AbstractEventLoop | None = None
 
 
 def get_channel_layer() -> BaseChannelLayer:
-    """The process's channel layer; usable from any thread or event loop (see proxy.py)."""
-    global _layer
-    if _layer is None:
-        from .proxy import LayerProxy
-
-        _layer = LayerProxy(_build_layer(), lambda: _loop)
-    return _layer
+    """The current AppState's channel layer (built on first use); usable from any thread or event loop (see proxy.py)."""
+    app_state = state.current()
+    if app_state.channel_layer is None:
+        app_state.channel_layer = LayerProxy(_build_layer(), lambda: _loop)
+    return app_state.channel_layer
 
 
 def _build_layer() -> BaseChannelLayer:
-    from otree.conf import settings
-
     if settings.get("REDIS_URL"):
-        from .redis_layer import RedisChannelLayer
-
         return RedisChannelLayer(settings.REDIS_URL)
     return InMemoryChannelLayer()
 
@@ -41,21 +42,18 @@ def set_event_loop(loop: asyncio.AbstractEventLoop | None) -> None:
 
 
 async def reset_channel_layer() -> None:
-    global _layer
-    if _layer is not None:
-        await _layer.close()
-    _layer = None
+    """Close the current AppState's channel layer; the next use builds a new one."""
+    app_state = state.current()
+    layer, app_state.channel_layer = app_state.channel_layer, None
+    if layer is not None:
+        await layer.close()
 
 
 def group_send_sync(group: str, message: dict[str, Any]) -> None:
     """group_send from synchronous code (app code and units of work run in threads)."""
     if _loop is None or _loop.is_closed():
         # No server in this process (a CLI command): with Redis, servers elsewhere still hear it.
-        from otree.conf import settings
-
         if settings.get("REDIS_URL"):
-            from .redis_layer import publish_sync
-
             publish_sync(settings.REDIS_URL, group, message)
         return
     layer = get_channel_layer()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import secrets
 import string
 import time
@@ -10,8 +11,9 @@ from typing import Any
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, MetaData, PickleType, String, Text, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, validates
 
+from otree import state
 from otree.conf import settings
-from otree.currency import Currency
+from otree.currency import Currency, RealWorldCurrency
 
 from . import mutable
 from .types import CurrencyType
@@ -90,8 +92,6 @@ class Session(GuardedAttributes, CoreBase):
 
     @property
     def participation_fee(self):
-        from otree.currency import RealWorldCurrency
-
         return RealWorldCurrency(self.config.get("participation_fee", 0) or 0)
 
     @property
@@ -108,9 +108,7 @@ class Session(GuardedAttributes, CoreBase):
 
     def get_subsessions(self) -> list:
         """Every subsession of every app, in app_sequence order then round order."""
-        from otree.project import get_project
-
-        project = get_project()
+        project = state.current().require_project()
         db = object_session(self)
         result = []
         for app_name in self.config["app_sequence"]:
@@ -122,11 +120,7 @@ class Session(GuardedAttributes, CoreBase):
         """Bots only: with `mock_exogenous_data=True` in the config, call the project's
         `shared_out.mock_exogenous_data(session)` (labels and vars that would come from outside)."""
         if self.config.get("mock_exogenous_data"):
-            import importlib
-
-            from otree.project import get_project
-
-            get_project().module_names.add("shared_out")  # unloaded with the project's own modules
+            state.current().require_project().module_names.add("shared_out")  # unloaded with the project's own modules
             importlib.import_module("shared_out").mock_exogenous_data(self)
 
 
@@ -178,9 +172,7 @@ class Participant(GuardedAttributes, CoreBase):
 
     def get_players(self) -> list:
         """This participant's players in every app and round, in the order they are played."""
-        from otree.project import get_project
-
-        project = get_project()
+        project = state.current().require_project()
         db = object_session(self)
         result = []
         for app_name in self.session.config["app_sequence"]:
@@ -189,9 +181,7 @@ class Participant(GuardedAttributes, CoreBase):
         return result
 
     def get_player(self, app_name: str, round_number: int):
-        from otree.project import get_project
-
-        cls = get_project().apps[app_name].Player
+        cls = state.current().require_project().apps[app_name].Player
         return object_session(self).scalars(
             select(cls).filter_by(participant_id=self.id, round_number=round_number)
         ).one_or_none()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
-from .writer_queue import WriterQueue
+from otree import state
 
-_engine: Engine | None = None
+from .writer_queue import WriterQueue
 
 # SQLite waits this long for the write lock before giving up ("database is locked").
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -102,16 +102,19 @@ def _give_back(info: dict, queue: WriterQueue) -> None:
 
 
 def set_engine(engine: Engine | None) -> None:
-    global _engine
-    if _engine is not None and _engine is not engine:
-        _engine.dispose()
-    _engine = engine
+    """Make `engine` the current AppState's engine, disposing of the one it replaces."""
+    app_state = state.current()
+    if app_state.engine is not None and app_state.engine is not engine:
+        app_state.engine.dispose()
+    app_state.engine = engine
 
 
 def get_engine() -> Engine:
-    if _engine is None:
+    """The current AppState's engine."""
+    engine = state.current().engine
+    if engine is None:
         raise RuntimeError("The database is not initialized: load a project first (otree.project.load_project).")
-    return _engine
+    return engine
 
 
 def is_sqlite(engine: Engine | None = None) -> bool:

@@ -13,7 +13,12 @@ from typing import Iterator
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+# The module, not the function: otree.debugging imports otree.db.fields, which runs this
+# package's __init__ (and so this module) while otree.debugging is still half-imported.
+from otree import debugging
+
 from .engine import get_engine
+from .mutable import mutated
 
 READ_ATTEMPT = "otree_read_attempt"
 
@@ -42,9 +47,7 @@ def unit_of_work(*, readonly: bool = False) -> Iterator[Session]:
             session.commit()
     except BaseException as exc:
         # Before the rollback expires every loaded instance: the debug page shows their values.
-        from otree.debugging import capture_locals
-
-        capture_locals(exc)
+        debugging.capture_locals(exc)
         session.rollback()
         raise
     finally:
@@ -90,8 +93,6 @@ def _refuse_writes_in_read_attempts(session: Session, _context, _instances) -> N
 
 
 def _has_changes(session: Session) -> bool:
-    from .mutable import mutated
-
     return bool(session.new or session.deleted or any(session.is_modified(o) for o in session.dirty)
                 or mutated(session))
 

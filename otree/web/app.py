@@ -1,4 +1,10 @@
-"""The Starlette application: participant pages, demo, WebSockets and static files."""
+"""The Starlette application: participant pages, demo, WebSockets and static files.
+
+`create_app(state)` builds the app for one AppState (its project, template engine and, once
+they are used, database engine, channel layer and rooms). Every call of the app (request,
+WebSocket, lifespan) runs with that state current, so the code below it finds it through
+`otree.state.current()`.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +21,14 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from otree import channels, tasks
+from otree import state as app_state
 from otree.conf import settings
 from otree.bots import browser as browser_bots
 from otree.extensions import build_routes
 from otree.project import Project
 
 from . import admin, auth, chat, demo, export_views, live_socket, monitor, online, participant, rest, rooms, sockets
+from .debug_page import debug_response
 from .endpoints import EXCEPTION_HANDLERS
 from .limits import RequestLimits
 from .rendering import PACKAGE_DIR, build_engine
@@ -84,8 +92,31 @@ async def lifespan(app):
         channels.set_event_loop(None)
 
 
-def create_app(project: Project) -> Starlette:
-    build_engine(project)
+class OTreeApp(Starlette):
+    """A Starlette app whose AppState (`app.state.otree`) is current during each of its calls."""
+
+    async def __call__(self, scope, receive, send) -> None:
+        with app_state.bound(self.state.otree):
+            await super().__call__(scope, receive, send)
+
+
+def create_app(state: app_state.AppState | Project | None = None) -> Starlette:
+    """The ASGI app of `state` (default: the current one), whose project must be loaded.
+
+    A Project is accepted too (older callers): it is made the current state's project.
+    """
+    if state is None or isinstance(state, Project):
+        project, state = state, app_state.current()
+        if project is not None:
+            state.project = project
+    # Extensions and urls.py run while routes are built: they see this state too.
+    with app_state.bound(state):
+        return _build_app(state)
+
+
+def _build_app(state: app_state.AppState) -> Starlette:
+    project = state.require_project()
+    build_engine(project, state)
     routes = participant_routes() + demo_routes() + websocket_routes()
     routes += [
         Route("/login", auth.login, methods=["GET", "POST"]),
@@ -107,16 +138,16 @@ def create_app(project: Project) -> Starlette:
                    max_age=14 * 24 * 3600, same_site="lax"),
     ]
     # debug=False: our handler below chooses between the development error page and the plain one.
-    return Starlette(debug=False, routes=routes, middleware=middleware, lifespan=lifespan,
-                     exception_handlers={**EXCEPTION_HANDLERS, 500: server_error})
+    app = OTreeApp(debug=False, routes=routes, middleware=middleware, lifespan=lifespan,
+                   exception_handlers={**EXCEPTION_HANDLERS, 500: server_error})
+    app.state.otree = state
+    return app
 
 
 async def server_error(request, exc) -> HTMLResponse:
     """DEBUG: the development error page; production: a plain error page, never a traceback."""
     logger.error("Error while serving %s", request.url.path, exc_info=exc)
     if settings.DEBUG:
-        from .debug_page import debug_response
-
         return debug_response(request, exc)
     return HTMLResponse(
         "<!doctype html><title>Application error</title><h1>Application error (500)</h1>"
@@ -126,4 +157,4 @@ async def server_error(request, exc) -> HTMLResponse:
     )
 
 
-__all__ = ["create_app", "PACKAGE_DIR"]
+__all__ = ["create_app", "OTreeApp", "PACKAGE_DIR"]

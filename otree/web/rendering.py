@@ -5,28 +5,29 @@ from __future__ import annotations
 import json
 import os
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
-from otree import live_replies
+from otree import live_replies, state
 from otree.conf import settings
 from otree.currency import json_default
 from otree.i18n import N_, gettext
 from otree.pages import BasePage, WaitPage, call_hook, find_hook, form_fields_of, form_model_name
+from otree.templating import TemplateEngine
 
 from .security import strict_page_nonce
 
+if TYPE_CHECKING:
+    from otree.project import Project
+
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_engine = None
 
 
-def build_engine(project):
-    """The template engine: app folders, _templates/, oTree's own templates, self-format app templates."""
-    from otree.templating import TemplateEngine
-
-    global _engine
+def build_engine(project: Project, app_state: state.AppState | None = None) -> TemplateEngine:
+    """The template engine of `app_state` (default: the current one): app folders, _templates/,
+    oTree's own templates, self-format app templates."""
     search_path = [project.root, os.path.join(project.root, "_templates"), os.path.join(PACKAGE_DIR, "templates")]
     for app in project.apps.values():
         templates = os.path.join(app.folder, "templates")
@@ -36,19 +37,20 @@ def build_engine(project):
         templates = os.path.join(project.root, *str(name).split("."), "templates")
         if os.path.isdir(templates) and templates not in search_path:
             search_path.append(templates)
-    _engine = TemplateEngine(search_path, auto_reload=settings.DEBUG)
+    engine = TemplateEngine(search_path, auto_reload=settings.DEBUG)
     from .chat import chat_html
 
-    _engine.env.globals["chat_html"] = chat_html
-    return _engine
+    engine.env.globals["chat_html"] = chat_html
+    (app_state or state.current()).templates = engine
+    return engine
 
 
-def get_engine():
-    if _engine is None:
-        from otree.project import get_project
-
-        return build_engine(get_project())
-    return _engine
+def get_engine() -> TemplateEngine:
+    """The current AppState's template engine (built for its project on first use)."""
+    app_state = state.current()
+    if app_state.templates is None:
+        return build_engine(app_state.require_project(), app_state)
+    return app_state.templates
 
 
 # oTree's admin pages carry no inline code but nonce'd scripts, so they get the strict CSP;

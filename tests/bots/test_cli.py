@@ -3,6 +3,7 @@ in a copy of a test project."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import glob
 import hashlib
@@ -124,7 +125,7 @@ def test_users_database_is_untouched(bots_api):
     assert result.returncode == 0, result.stdout + result.stderr
     with open(db_path, "rb") as f:
         assert hashlib.sha256(f.read()).hexdigest() == before
-    with sqlite3.connect(db_path) as conn:
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:  # closed, so it leaves no -wal/-shm
         assert conn.execute("SELECT COUNT(*) FROM otree_session").fetchone()[0] == 1
     assert sorted(os.listdir(bots_api)) == before_files  # no export folder without --export
 
