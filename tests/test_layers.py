@@ -25,7 +25,9 @@ NOT_MODULES = ("app_template", "project_template", "sample_project", "locale", "
 # Lowest first. A pattern `x.*` is every module under the package x (x itself is listed apart).
 LAYERS: list[tuple[str, list[str]]] = [
     ("foundation", ["otree", "otree.state", "otree.conf", "otree.constants", "otree.errors", "otree.currency",
-                    "otree.i18n", "otree.i18n_tools", "otree.events"]),
+                    "otree.i18n", "otree.i18n_tools", "otree.events",
+                    # Widgets only render HTML; each field kind (in db) names the widget that shows it.
+                    "otree.widgets"]),
     ("db", ["otree.db", "otree.db.*", "otree.debugging"]),
     ("channels and tasks", ["otree.channels", "otree.channels.*", "otree.tasks"]),
     ("pages", ["otree.pages", "otree.live"]),
@@ -33,7 +35,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("running sessions", ["otree.flow", "otree.waitpages", "otree.leaving", "otree.timeouts", "otree.dropouts",
                           "otree.monitor", "otree.live_replies", "otree.rooms", "otree.session", "otree.prolific",
                           "otree.export", "otree.export.*"]),
-    ("forms, templating, bots", ["otree.forms", "otree.widgets", "otree.bound_fields", "otree.templating",
+    ("forms, templating, bots", ["otree.forms", "otree.bound_fields", "otree.templating",
                                  "otree.templating.*", "otree.bots", "otree.bots.api", "otree.bots.html",
                                  "otree.bots.runner"]),
     ("web", ["otree.web", "otree.web.*", "otree.http", "otree.urls", "otree.extensions", "otree.bots.browser"]),
