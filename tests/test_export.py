@@ -27,8 +27,18 @@ from otree.db import unit_of_work
 from otree.db.core import Session
 from otree.db.records import PageTime
 from otree.export import (
-    BOM, ExportError, Players, custom_export_names, export_app, export_custom, export_page_times,
-    export_sessions, export_wide, rows_app, rows_custom, rows_wide,
+    BOM,
+    ExportError,
+    Players,
+    custom_export_names,
+    export_app,
+    export_custom,
+    export_page_times,
+    export_sessions,
+    export_wide,
+    rows_app,
+    rows_custom,
+    rows_wide,
 )
 from otree.project import get_project
 from otree.session import create_session

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from otree.errors import ConfigError
-from tests.conftest import copy_project, free_port
+from tests.support.projects import copy_project, free_port
 
 OTREE = os.path.join(os.path.dirname(sys.executable), "otree")
 ROUTING = os.path.join("market_ext", "otree_extensions", "routing.py")

@@ -17,9 +17,6 @@ from otree.bots import Bot, BotError, ExpectError, Submission, SubmissionMustFai
 from otree.bots.api import normalize
 from otree.bots.html import check_html
 
-from . import play  # noqa: F401  (fixture)
-
-
 # -- expect ---------------------------------------------------------------------------------------
 
 PASSING = [

@@ -11,8 +11,8 @@ import sys
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from tests.conftest import copy_project
-from tests.live.helpers import create
+from tests.support.participants import create
+from tests.support.projects import copy_project
 
 OTREE = os.path.join(os.path.dirname(sys.executable), "otree")
 pytestmark = pytest.mark.timeout(180)

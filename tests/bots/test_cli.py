@@ -12,7 +12,7 @@ import sqlite3
 
 import pytest
 
-from conftest import copy_project
+from tests.support.projects import copy_project
 
 from . import run_otree
 

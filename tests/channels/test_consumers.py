@@ -12,11 +12,9 @@ import pytest
 from websockets.sync.client import connect
 
 from otree.db import unit_of_work
-from tests.conftest import copy_project
-from tests.live.helpers import create, receive_json, start
-from tests.live.live_client import Member
-
-
+from tests.support.live_client import Member
+from tests.support.participants import create, receive_json, start
+from tests.support.projects import copy_project
 
 
 @pytest.fixture

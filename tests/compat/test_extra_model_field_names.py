@@ -7,8 +7,6 @@ import pytest
 from otree.errors import ConfigError
 from otree.project import load_project
 
-from . import bots, make_project  # noqa: F401  (fixtures)
-
 APP = '''\
 from otree.api import *
 

@@ -7,10 +7,6 @@ and choice.choice_label. Both template styles and both app formats.
 
 from __future__ import annotations
 
-import re
-
-from . import bots, make_project  # noqa: F401  (fixtures)
-
 NOSELF = '''\
 from otree.api import *
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from . import bots, make_project  # noqa: F401  (fixtures)
-
 MODELS = '''\
 from otree.api import models, BaseConstants, BaseSubsession, BaseGroup, BasePlayer
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import bots, config, make_project  # noqa: F401  (fixtures)
+from . import config
 
 APP = '''\
 from otree.api import *

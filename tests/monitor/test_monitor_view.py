@@ -9,9 +9,8 @@ import os
 import httpx
 import pytest
 
-from tests.live.helpers import start
-
-from .test_browser import WAIT_MS, cell, setup, wait_for_cell  # noqa: F401 - setup is the fixture
+from tests.support.monitor import WAIT_MS, cell, wait_for_cell
+from tests.support.participants import start
 
 pytestmark = pytest.mark.timeout(120)
 SCREENSHOTS = os.environ.get("OTREE_SCREENSHOTS")  # a folder to keep screenshots in, for checking by eye

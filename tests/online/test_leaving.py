@@ -13,8 +13,8 @@ from otree.db import unit_of_work
 from otree.db.core import Participant
 from otree.db.records import CompletedGroupWaitPage
 from otree.project import get_project
-from tests.conftest import copy_project
-from tests.live.helpers import create, start
+from tests.support.participants import create, start
+from tests.support.projects import copy_project
 
 pytestmark = pytest.mark.timeout(180)
 MAX_WAIT = 1.0  # pgg_leave's max_wait

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from otree.db import unit_of_work
 from otree.db.core import Participant, Session
-from tests.conftest import copy_project
-from tests.live.helpers import create
+from tests.support.participants import create
+from tests.support.projects import copy_project
 
 pytestmark = pytest.mark.timeout(120)
 DONE = "https://app.prolific.com/submissions/complete?cc="

@@ -13,7 +13,7 @@ import websockets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import PASSWORD, REST_KEY, logged_in_client
+from tests.support.security import PASSWORD, REST_KEY, logged_in_client
 
 pytestmark = pytest.mark.postgres
 

@@ -12,9 +12,8 @@ from sqlalchemy import func, select
 
 from otree.db import unit_of_work
 from otree.project import get_project
-from tests.conftest import copy_project
-
-from .helpers import create, start
+from tests.support.participants import create, start
+from tests.support.projects import copy_project
 
 GROUPS = 8
 SIZE = 3

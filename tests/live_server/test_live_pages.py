@@ -13,10 +13,9 @@ from websockets.sync.client import connect
 from otree.db import unit_of_work
 from otree.db.live_tables import LiveReply
 from otree.project import get_project
-from tests.conftest import copy_project
-
-from .helpers import create
-from .live_client import Member, go_to
+from tests.support.live_client import Member, go_to
+from tests.support.participants import create
+from tests.support.projects import copy_project
 
 
 @pytest.fixture
