@@ -466,13 +466,13 @@ class DecimalUnit(_QuantizedDecimal):
         if raw is None:
             return None
         if isinstance(raw, (staticmethod, classmethod)):
-            return getattr(type(self), "output")
+            return getattr(type(self), "output")  # noqa: B009 - only subclasses define `output`
         # A plain function may be written oTree-6 style without `self`.
         try:
             takes_self = len(inspect.signature(raw).parameters) >= 3
         except (TypeError, ValueError):
             takes_self = True
-        return getattr(self, "output") if takes_self else raw
+        return getattr(self, "output") if takes_self else raw  # noqa: B009 - as above
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}('{Decimal.__str__(self)}')"

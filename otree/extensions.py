@@ -134,7 +134,8 @@ def extension_routes(project) -> tuple[list[BaseRoute], list[BaseRoute]]:
     for app_name in apps:
         folder = _extension_folder(project, app_name)
         package = f"{app_name}.otree_extensions"
-        for filename, attribute, target in (("urls.py", "urlpatterns", http), ("routing.py", "websocket_routes", websocket)):
+        sources = (("urls.py", "urlpatterns", http), ("routing.py", "websocket_routes", websocket))
+        for filename, attribute, target in sources:
             path = os.path.join(folder, filename)
             if os.path.isfile(path):
                 module = _import(project, f"{package}.{filename[:-3]}", path)

@@ -75,7 +75,8 @@ def test_unknown_extension_app_and_missing_urlconf_point_at_settings(project):
 
 
 def test_broken_urls_py_names_its_line(project):
-    write(project, "urls.py", "from otree.urls import urlpatterns, path\n\nurlpatterns.append(path('x/', undefined_view))\n")
+    write(project, "urls.py",
+          "from otree.urls import urlpatterns, path\n\nurlpatterns.append(path('x/', undefined_view))\n")
     with pytest.raises(ConfigError, match="undefined_view") as info:
         build(project)
     assert info.value.path.endswith("urls.py") and info.value.line == 3

@@ -50,7 +50,7 @@ def set_group_matrix(subsession, matrix) -> None:
         group.subsession = subsession
         db.add(group)
         groups.append(group)
-    for group, row in zip(groups, rows):
+    for group, row in zip(groups, rows):  # noqa: B905 - groups beyond len(rows) are deleted below
         for position, player in enumerate(row, start=1):
             player.group = group
             player.id_in_group = position
@@ -81,10 +81,10 @@ def group_randomly(subsession, fixed_id_in_group: bool = False) -> None:
     if fixed_id_in_group:
         if len({len(row) for row in matrix}) > 1:
             raise GroupingError("group_randomly(fixed_id_in_group=True) needs groups of equal size")
-        columns = [list(column) for column in zip(*matrix)]
+        columns = [list(column) for column in zip(*matrix, strict=True)]
         for column in columns:
             random.shuffle(column)
-        new_matrix = [list(row) for row in zip(*columns)]
+        new_matrix = [list(row) for row in zip(*columns, strict=True)]
     else:
         players = [p for row in matrix for p in row]
         random.shuffle(players)

@@ -64,7 +64,8 @@ class PlayerBot(Bot):
         yield Task
 '''
 
-PAGE = "{{ block content }}{{ for t in trials }}{{ t.group }}-{{ t.round_number }} {{ endfor }}{{ next_button }}{{ endblock }}"
+PAGE = ("{{ block content }}{{ for t in trials }}{{ t.group }}-{{ t.round_number }} {{ endfor }}"
+        "{{ next_button }}{{ endblock }}")
 
 
 def test_extra_model_fields_named_like_round_model_attributes(make_project, bots):

@@ -73,7 +73,8 @@ def test_monitor_sorts_summarises_highlights_and_charts(setup, chromium):
         monitor.wait_for_selector(f'#monitor-rows tr[data-code="{codes[0]}"] .m-presence-disconnected', timeout=WAIT_MS)
         assert summary(monitor, "dropped") == "0"
         # the highlight fades
-        monitor.wait_for_function(f"!document.querySelector('{cell(monitor, codes[0], 'page')}').classList.contains('m-changed')",
+        monitor.wait_for_function(
+            f"!document.querySelector('{cell(monitor, codes[0], 'page')}').classList.contains('m-changed')",
                                   timeout=WAIT_MS)
 
     # Sorting: by progress (P1 is furthest), descending on the second click, back by ID.

@@ -95,11 +95,11 @@ def test_leave_and_last_arrival_at_the_same_instant_complete_the_group_once(tmp_
             barrier = threading.Barrier(2)
             results = {}
 
-            def leave():
+            def leave(barrier=barrier, results=results, clients=clients, waiting=waiting):
                 barrier.wait()
                 results["leave"] = clients[0].post(str(waiting.url), data=LEAVE)
 
-            def arrive():
+            def arrive(barrier=barrier, results=results, clients=clients, first=first):
                 barrier.wait()
                 results["arrive"] = clients[2].post(str(first[2].url), data={"contribution": "30"})
 
