@@ -236,6 +236,7 @@ class _QuantizedDecimal(Decimal):
         raise NotImplementedError
 
     def __new__(cls, value: Any = 0) -> Any:
+        number: Decimal | None
         if isinstance(value, str):
             try:
                 number = Decimal(value.strip())
@@ -324,7 +325,7 @@ class _QuantizedDecimal(Decimal):
         # Decimal's own __reduce__ would pickle str(self), i.e. "100 points".
         return (type(self), (Decimal.__str__(self),))
 
-    def __format__(self, spec: str) -> str:
+    def __format__(self, spec: str) -> str:  # type: ignore[override]  # no Decimal context argument
         if not spec:
             return str(self)
         return Decimal.__format__(Decimal(self), spec)

@@ -116,9 +116,10 @@ def _data_view_routes(app_name: str, module, path: str) -> list[BaseRoute]:
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"Data export view {name!r}: {exc}", path=path,
                               line=find_line(path, getattr(view, "__name__", pattern))) from None
-        route.app = _admin_only(route.app)
+        route.app = _admin_only(route.app)  # type: ignore[attr-defined]  # a Route (path and re_path make one)
         routes.append(route)
-        data_views.append(DataView(getattr(view, "display_name", None) or name, _plain_url(pattern), app_name))
+        display_name = getattr(view, "display_name", None) or name or pattern
+        data_views.append(DataView(display_name, _plain_url(pattern), app_name))
     return routes
 
 
