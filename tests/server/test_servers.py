@@ -163,7 +163,44 @@ def test_devserver_rejects_a_bad_port(project):
 # -- prodserver -----------------------------------------------------------------------
 
 
+WORKER_PID_URLS = """\
+import os
+import time
+
+from otree.http import JsonResponse
+from otree.urls import path, urlpatterns
+
+
+async def worker_pid(request):
+    time.sleep(0.3)  # holds this worker's event loop: requests meanwhile go to another worker
+    return JsonResponse({"pid": os.getpid()})
+
+
+urlpatterns.append(path("worker_pid/", worker_pid))
+"""
+
+
+def answering_pids(port: int, expected: set[int], rounds: int = 20) -> set[int]:
+    """The pids of the processes that answered /worker_pid/, asked four at a time until all `expected` did."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    seen: set[int] = set()
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(rounds):
+            responses = list(pool.map(lambda _: httpx.get(f"http://127.0.0.1:{port}/worker_pid/", timeout=10),
+                                      range(4)))
+            assert all(r.status_code == 200 for r in responses), [r.text[:500] for r in responses]
+            seen.update(r.json()["pid"] for r in responses)
+            if seen >= expected:
+                break
+    return seen
+
+
 def test_prodserver_with_two_workers_serves_and_stops_on_sigterm(start_server, project):
+    with open(os.path.join(project, "urls.py"), "w") as f:
+        f.write(WORKER_PID_URLS)
+    with open(os.path.join(project, "settings.py"), "a") as f:
+        f.write("\nROOT_URLCONF = 'urls'\n")
     port = free_port()
     server = start_server(["prodserver", f"127.0.0.1:{port}", "--workers", "2"], project,
                           env={"REDIS_URL": REDIS_URL})
@@ -176,6 +213,7 @@ def test_prodserver_with_two_workers_serves_and_stops_on_sigterm(start_server, p
     # Several requests: both workers take their share without errors.
     for _ in range(10):
         assert httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code < 500
+    assert answering_pids(port, set(workers)) == set(workers)
     server.stop_and_check(signal.SIGTERM)
 
 
