@@ -81,3 +81,12 @@ def test_plain_pytest_collects_the_whole_suite():
     )
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
     assert " collected" in result.stdout and "error" not in result.stdout.splitlines()[-1], result.stdout[-2000:]
+
+
+def test_benchmark_results_are_kept_in_the_repository():
+    """benchmarks/*.py and run_loadgen.sh write their raw JSON to benchmarks/results/, which git keeps."""
+    gitignore = (ROOT / ".gitignore").read_text().splitlines()
+    assert not [line for line in gitignore if "results" in line and not line.startswith("#")], gitignore
+    assert (ROOT / "benchmarks" / "results" / "README.md").is_file()
+    for script in ("run_loadgen.sh", "live_roundtrip.py", "timeouts.py"):
+        assert "results" in (ROOT / "benchmarks" / script).read_text(), f"{script} does not write to results/"
