@@ -102,8 +102,12 @@ def load_sqlite(project_dir):
 
 
 @pytest.fixture
-def live_server():
-    """Returns a function that starts a LiveServer; every server is stopped after the test."""
+def live_server(request):
+    """Returns a function that starts a LiveServer; every server is stopped after the test.
+
+    A traceback in a server's log fails the test (an exception the participant may never have
+    seen, in a view, a consumer or a task), unless the test is marked `server_errors_expected`.
+    """
     servers: list[LiveServer] = []
 
     def start(project_path: str, db_url: str, env: dict | None = None) -> LiveServer:
@@ -114,6 +118,11 @@ def live_server():
     yield start
     for server in servers:
         server.stop()
+    if request.node.get_closest_marker("server_errors_expected") is None:
+        logged = [(server.url, tb) for server in servers for tb in server.tracebacks()]
+        if logged:
+            pytest.fail("the server logged a traceback (mark the test server_errors_expected if it must):\n"
+                        + "\n\n".join(f"--- {url} ---\n{tb}" for url, tb in logged), pytrace=False)
 
 
 @pytest.fixture

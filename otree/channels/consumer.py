@@ -133,6 +133,8 @@ class AsyncJsonWebsocketConsumer:
                 continue
             try:
                 await handler(message)
+            except WebSocketDisconnect:
+                return  # the client left while a message was on its way: run() ends with the disconnect
             except Exception:  # a broken socket must not kill the listener silently
                 logger.exception("error in %s.%s", type(self).__name__, message.get("type"))
                 return

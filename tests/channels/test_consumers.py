@@ -123,6 +123,7 @@ def test_two_workers_share_groups_through_redis(market, live_server, redis_url):
         assert receive_json(screen, 5) == {"bid": 5, "participant": codes[0]}
 
 
+@pytest.mark.server_errors_expected  # the handler's RuntimeError is logged with its traceback
 def test_a_failing_handler_closes_only_its_socket(market, live_server):
     from websockets.exceptions import ConnectionClosedError
 

@@ -6,6 +6,16 @@ import os
 
 from tests.support.projects import free_port
 
+TRACEBACK = "Traceback (most recent call last)"
+
+
+def _find_all(text: str, needle: str) -> list[int]:
+    found, start = [], text.find(needle)
+    while start != -1:
+        found.append(start)
+        start = text.find(needle, start + 1)
+    return found
+
 
 class LiveServer:
     """A real uvicorn process serving a project on 127.0.0.1."""
@@ -44,9 +54,15 @@ class LiveServer:
         raise RuntimeError(f"server did not start within {timeout}s: {self.read_log()}")
 
     def read_log(self) -> str:
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         with open(self.log.name) as f:
             return f.read()
+
+    def tracebacks(self) -> list[str]:
+        """The tracebacks the server logged (an error in a view, consumer or task), each with its context."""
+        log = self.read_log()
+        return [log[max(0, i - 300):i + 3000] for i in _find_all(log, TRACEBACK)]
 
     def stop(self) -> None:
         if self.process.poll() is None:
