@@ -9,8 +9,9 @@ sending until the last member of that group has received the broadcast.
     DATABASE_URL=postgresql://postgres@127.0.0.1/bench_live REDIS_URL=redis://127.0.0.1:6379/0 \\
         .venv/bin/python benchmarks/live_roundtrip.py --workers 2
 
-Prints one JSON line: p50/p99 of the round trip (ms), live messages per second and deliveries
-per second. The clients run on the same machine as the server, so they take CPU from it.
+Prints one JSON line (and writes it to benchmarks/results/): p50/p99 of the round trip (ms), live
+messages per second and deliveries per second. The clients run on the same machine as the server,
+so they take CPU from it.
 """
 
 from __future__ import annotations
@@ -135,7 +136,13 @@ def main() -> None:
         codes_by_group = [codes[i:i + 3] for i in range(0, len(codes), 3)]
         result = asyncio.run(run(base, f"ws://127.0.0.1:{port}", codes_by_group, args.rounds))
         result.update(workers=args.workers, database=env["DATABASE_URL"].split(":")[0],
-                      redis=bool(env.get("REDIS_URL")))
+                      redis=bool(env.get("REDIS_URL")), groups=args.groups, rounds=args.rounds,
+                      started=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+        os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+        out = os.path.join(HERE, "results", f"live-g{args.groups}-w{args.workers}-{result['database']}-"
+                                            f"{time.strftime('%Y%m%d-%H%M%S')}.json")
+        with open(out, "w") as f:
+            json.dump(result, f, indent=2)
         print(json.dumps(result))
     finally:
         server.terminate()

@@ -45,7 +45,7 @@ def command(name: str, help: str, aliases: tuple[str, ...] = ()):
     return decorate
 
 
-def arguments(configure: Callable[[argparse.ArgumentParser], None]):
+def arguments(configure: Callable[[argparse.ArgumentParser], object]):
     def decorate(fn):
         fn.configure = configure
         return fn

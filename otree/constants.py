@@ -18,7 +18,8 @@ class ConstantsList(list):
     Copies (`.copy()`, slices, `+`, `sorted`) are ordinary lists the app may change.
     """
 
-    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse_change
+    # Each one replaces a list method of a different signature with the same refusal.
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse_change  # type: ignore[assignment]
     append = extend = insert = pop = remove = clear = sort = reverse = _refuse_change
 
 

@@ -236,6 +236,7 @@ class _QuantizedDecimal(Decimal):
         raise NotImplementedError
 
     def __new__(cls, value: Any = 0) -> Any:
+        number: Decimal | None
         if isinstance(value, str):
             try:
                 number = Decimal(value.strip())
@@ -324,7 +325,7 @@ class _QuantizedDecimal(Decimal):
         # Decimal's own __reduce__ would pickle str(self), i.e. "100 points".
         return (type(self), (Decimal.__str__(self),))
 
-    def __format__(self, spec: str) -> str:
+    def __format__(self, spec: str) -> str:  # type: ignore[override]  # no Decimal context argument
         if not spec:
             return str(self)
         return Decimal.__format__(Decimal(self), spec)
@@ -466,13 +467,13 @@ class DecimalUnit(_QuantizedDecimal):
         if raw is None:
             return None
         if isinstance(raw, (staticmethod, classmethod)):
-            return getattr(type(self), "output")
+            return getattr(type(self), "output")  # noqa: B009 - only subclasses define `output`
         # A plain function may be written oTree-6 style without `self`.
         try:
             takes_self = len(inspect.signature(raw).parameters) >= 3
         except (TypeError, ValueError):
             takes_self = True
-        return getattr(self, "output") if takes_self else raw
+        return getattr(self, "output") if takes_self else raw  # noqa: B009 - as above
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}('{Decimal.__str__(self)}')"

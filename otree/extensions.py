@@ -116,9 +116,10 @@ def _data_view_routes(app_name: str, module, path: str) -> list[BaseRoute]:
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"Data export view {name!r}: {exc}", path=path,
                               line=find_line(path, getattr(view, "__name__", pattern))) from None
-        route.app = _admin_only(route.app)
+        route.app = _admin_only(route.app)  # type: ignore[attr-defined]  # a Route (path and re_path make one)
         routes.append(route)
-        data_views.append(DataView(getattr(view, "display_name", None) or name, _plain_url(pattern), app_name))
+        display_name = getattr(view, "display_name", None) or name or pattern
+        data_views.append(DataView(display_name, _plain_url(pattern), app_name))
     return routes
 
 
@@ -134,7 +135,8 @@ def extension_routes(project) -> tuple[list[BaseRoute], list[BaseRoute]]:
     for app_name in apps:
         folder = _extension_folder(project, app_name)
         package = f"{app_name}.otree_extensions"
-        for filename, attribute, target in (("urls.py", "urlpatterns", http), ("routing.py", "websocket_routes", websocket)):
+        sources = (("urls.py", "urlpatterns", http), ("routing.py", "websocket_routes", websocket))
+        for filename, attribute, target in sources:
             path = os.path.join(folder, filename)
             if os.path.isfile(path):
                 module = _import(project, f"{package}.{filename[:-3]}", path)

@@ -49,7 +49,7 @@ class HttpRequest(Request):
         return self
 
     @property
-    def body(self) -> _Body:  # type: ignore[override]
+    def body(self) -> _Body:
         return _Body(self._body)
 
     @property
@@ -136,7 +136,7 @@ class HttpResponse(Response):
 
     @property
     def content(self) -> bytes:
-        return self.body
+        return bytes(self.body)
 
     @content.setter
     def content(self, value: Any) -> None:
@@ -144,7 +144,7 @@ class HttpResponse(Response):
         self.headers["content-length"] = str(len(self.body))
 
     def write(self, content: Any) -> None:
-        self.content = self.body + self._as_bytes(content)
+        self.content = bytes(self.body) + self._as_bytes(content)
 
     def __setitem__(self, header: str, value: str) -> None:
         self.headers[header] = value
@@ -286,14 +286,14 @@ def admin_required(view: Callable) -> Callable:
         async def async_wrapper(request, *args, **kwargs):
             return refused(request) or await view(request, *args, **kwargs)
 
-        async_wrapper.otree_admin_required = True
+        async_wrapper.otree_admin_required = True  # type: ignore[attr-defined]
         return async_wrapper
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         return refused(request) or view(request, *args, **kwargs)
 
-    wrapper.otree_admin_required = True
+    wrapper.otree_admin_required = True  # type: ignore[attr-defined]
     return wrapper
 
 

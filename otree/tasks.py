@@ -36,9 +36,9 @@ import os
 import socket
 import time
 import traceback
-from typing import Callable
+from typing import Any, Callable, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from otree.db.scheduled import ScheduledTask
@@ -127,7 +127,7 @@ def cancel(key: str) -> bool:
     result = current_session().execute(
         delete(ScheduledTask).where(ScheduledTask.key == key, ScheduledTask.done_at.is_(None))
     )
-    return bool(result.rowcount)
+    return bool(cast("CursorResult[Any]", result).rowcount)
 
 
 def pending(key: str) -> ScheduledTask | None:
@@ -158,7 +158,7 @@ def _update_by_key(key: str, values: dict, pending_only: bool = False) -> bool:
     if pending_only:
         query = query.where(ScheduledTask.done_at.is_(None))
     result = current_session().execute(query.values(**values).execution_options(synchronize_session=False))
-    return bool(result.rowcount)
+    return bool(cast("CursorResult[Any]", result).rowcount)
 
 
 def _wake_after_commit(due_at: float) -> None:
@@ -252,6 +252,7 @@ class TaskLoop:
             logger.info("Task loop stopped (%s)", self.worker_id)
 
     async def _sleep(self, seconds: float) -> None:
+        assert self._wake is not None, "only while run() runs"
         try:
             await asyncio.wait_for(self._wake.wait(), max(0.0, seconds))
         except asyncio.TimeoutError:
@@ -268,9 +269,11 @@ class TaskLoop:
             layer = get_channel_layer()
             channel = await layer.new_channel()
             await layer.group_add(WAKE_GROUP, channel)
+            wake = self._wake
+            assert wake is not None, "only while run() runs"
             while True:
                 await layer.receive(channel)
-                self._wake.set()
+                wake.set()
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -12,16 +12,16 @@ those cases are skipped locally but fail under CI (CI=true), so CI cannot hide t
 from __future__ import annotations
 
 import os
-import shutil
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from otree.state import AppState, activate, using
+from tests.support.live_server import LiveServer
+from tests.support.projects import copy_project
+from tests.support.servers import Server
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-PROJECTS = os.path.join(HERE, "projects")
 POSTGRES_ADMIN_URL = os.environ.get(
     "OTREE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -61,13 +61,6 @@ def db_url(request, tmp_path):
     drop_everything(engine)
     engine.dispose()
     return url
-
-
-def copy_project(name: str, destination) -> str:
-    """Copy tests/projects/<name> into `destination` and return the copy's path."""
-    target = os.path.join(str(destination), name)
-    shutil.copytree(os.path.join(PROJECTS, name), target, ignore=shutil.ignore_patterns("__pycache__", "db.sqlite3*"))
-    return target
 
 
 @pytest.fixture
@@ -115,69 +108,13 @@ def load_sqlite(project_dir):
     _close(state)
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
-    """A real uvicorn process serving a project on 127.0.0.1."""
-
-    def __init__(self, project_path: str, db_url: str, env: dict | None = None):
-        import subprocess
-        import sys
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.ws_url = f"ws://127.0.0.1:{self.port}"
-        full_env = dict(os.environ, DATABASE_URL=db_url, **(env or {}))
-        self.log = open(os.path.join(project_path, f"server-{self.port}.log"), "w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "otree.asgi:app", "--host", "127.0.0.1", "--port", str(self.port),
-             "--ws", "websockets", "--log-level", "warning"],
-            cwd=project_path, env=full_env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
-        self._wait_until_up()
-
-    def _wait_until_up(self, timeout: float = 30) -> None:
-        import time
-
-        import httpx
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}: {self.read_log()}")
-            try:
-                httpx.get(self.url + "/demo", timeout=1)
-                return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"server did not start within {timeout}s: {self.read_log()}")
-
-    def read_log(self) -> str:
-        self.log.flush()
-        with open(self.log.name) as f:
-            return f.read()
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except Exception:
-                self.process.kill()
-                self.process.wait(5)
-        self.log.close()
-
-
 @pytest.fixture
-def live_server():
-    """Returns a function that starts a LiveServer; every server is stopped after the test."""
+def live_server(request):
+    """Returns a function that starts a LiveServer; every server is stopped after the test.
+
+    A traceback in a server's log fails the test (an exception the participant may never have
+    seen, in a view, a consumer or a task), unless the test is marked `server_errors_expected`.
+    """
     servers: list[LiveServer] = []
 
     def start(project_path: str, db_url: str, env: dict | None = None) -> LiveServer:
@@ -188,6 +125,26 @@ def live_server():
     yield start
     for server in servers:
         server.stop()
+    if request.node.get_closest_marker("server_errors_expected") is None:
+        logged = [(server.url, tb) for server in servers for tb in server.tracebacks()]
+        if logged:
+            pytest.fail("the server logged a traceback (mark the test server_errors_expected if it must):\n"
+                        + "\n\n".join(f"--- {url} ---\n{tb}" for url, tb in logged), pytrace=False)
+
+
+@pytest.fixture
+def start_server(tmp_path):
+    """Returns a function that starts an `otree ...` command as a Server; every one is killed after the test."""
+    started: list[Server] = []
+
+    def start(args: list[str], cwd: str, env: dict[str, str] | None = None) -> Server:
+        server = Server(args, cwd, tmp_path, env)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.kill()
 
 
 REDIS_URL = os.environ.get("OTREE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

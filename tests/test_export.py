@@ -27,8 +27,18 @@ from otree.db import unit_of_work
 from otree.db.core import Session
 from otree.db.records import PageTime
 from otree.export import (
-    BOM, ExportError, Players, custom_export_names, export_app, export_custom, export_page_times,
-    export_sessions, export_wide, rows_app, rows_custom, rows_wide,
+    BOM,
+    ExportError,
+    Players,
+    custom_export_names,
+    export_app,
+    export_custom,
+    export_page_times,
+    export_sessions,
+    export_wide,
+    rows_app,
+    rows_custom,
+    rows_wide,
 )
 from otree.project import get_project
 from otree.session import create_session
@@ -577,7 +587,7 @@ def test_exports_stream_with_flat_memory(export_project):
     }
     for name, make in exports.items():
         _count(make(chunk_size=chunk))  # warm caches (compiled statements, imports)
-        streamed, n = _peak(lambda: _count(make(chunk_size=chunk)))
+        streamed, n = _peak(lambda make=make: _count(make(chunk_size=chunk)))
         assert n == 1 + size, name
         if name == "custom":
             # What oTree does: every player (with participant, group, ...) loaded at once.
@@ -588,7 +598,7 @@ def test_exports_stream_with_flat_memory(export_project):
             everything, loaded = _peak(load_all)
             assert loaded == size
         else:
-            everything, rows = _peak(lambda: list(make(chunk_size=chunk)))
+            everything, rows = _peak(lambda make=make: list(make(chunk_size=chunk)))
             assert len(rows) == 1 + size
             del rows
         assert streamed * 4 < everything, (name, streamed, everything)
@@ -601,6 +611,6 @@ def test_exports_stream_with_flat_memory(export_project):
     for session_code in (small, code):
         sink = _Sink()
         export_wide(sink, [session_code])  # warm up
-        peaks[session_code], _ = _peak(lambda: export_wide(sink, [session_code]))
+        peaks[session_code], _ = _peak(lambda sink=sink, session_code=session_code: export_wide(sink, [session_code]))
     assert peaks[code] < peaks[small] * 1.5, peaks
     assert time.monotonic() - started < 60

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from otree.errors import ConfigError
-from tests.conftest import copy_project, free_port
+from tests.support.projects import copy_project, free_port
 
 OTREE = os.path.join(os.path.dirname(sys.executable), "otree")
 ROUTING = os.path.join("market_ext", "otree_extensions", "routing.py")
@@ -75,7 +75,8 @@ def test_unknown_extension_app_and_missing_urlconf_point_at_settings(project):
 
 
 def test_broken_urls_py_names_its_line(project):
-    write(project, "urls.py", "from otree.urls import urlpatterns, path\n\nurlpatterns.append(path('x/', undefined_view))\n")
+    write(project, "urls.py",
+          "from otree.urls import urlpatterns, path\n\nurlpatterns.append(path('x/', undefined_view))\n")
     with pytest.raises(ConfigError, match="undefined_view") as info:
         build(project)
     assert info.value.path.endswith("urls.py") and info.value.line == 3

@@ -49,7 +49,8 @@ def test_catalog_is_complete_and_compiled(language):
             assert set(PLACEHOLDER.findall(form)) == set(PLACEHOLDER.findall(source)), (language, msgid)
     with open(po_path(language)[:-3] + ".mo", "rb") as f:
         compiled = {_key(m.id): _key(m.string) for m in read_mo(f) if m.id}
-    assert compiled == {_key(k): _key(v) for k, v in have.items()}, f"{language}: the .mo is older than the .po (python -m otree.i18n_tools compile)"
+    assert compiled == {_key(k): _key(v) for k, v in have.items()}, (
+        f"{language}: the .mo is older than the .po (python -m otree.i18n_tools compile)")
 
 
 @pytest.mark.parametrize("code, expected", [("de", "Weiter"), ("fr", "Suivant"), ("zh-hans", "下一页"),
@@ -80,4 +81,5 @@ def test_room_pages_follow_the_language():
     assert "Teilnehmerkennzeichen: A7" in waiting
     assert "Willkommen bei Lab &lt;1&gt;." in welcome and ">Weiter</button>" in welcome
     with settings.override(LANGUAGE_CODE="en"):
-        assert "Waiting for the session in Lab &lt;1&gt; to begin." in engine.render("otree/rooms/WaitForSession.html", context)
+        page = engine.render("otree/rooms/WaitForSession.html", context)
+        assert "Waiting for the session in Lab &lt;1&gt; to begin." in page

@@ -1,4 +1,5 @@
-"""A project from `otree startproject`: its own secret key, a requirements.txt that installs; a quiet `otree help | head`."""
+"""A project from `otree startproject`: its own secret key, a requirements.txt that installs;
+a quiet `otree help | head`."""
 
 from __future__ import annotations
 

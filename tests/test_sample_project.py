@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+
+import pytest
 
 OTREE = os.path.join(os.path.dirname(sys.executable), "otree")
 GAMES = ["public_goods", "trust", "dictator", "ultimatum", "guess_two_thirds", "prisoner", "matching_pennies",
@@ -36,6 +39,24 @@ def test_startproject_with_sample_games_passes_all_bots(tmp_path):
         assert f"Running bots: {game}" in bots.stdout
     assert "Bots passed" in bots.stdout
     assert not (project / "db.sqlite3").exists()  # bots play on a temporary database
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)  # SQLite: `otree test` above
+def test_sample_games_pass_their_bots_on_postgres(tmp_path, monkeypatch, db_url):
+    from otree.bots.run import run_bots
+    from otree.db.engine import set_engine
+
+    assert run(["startproject", "mysite"], cwd=tmp_path, stdin="y\n").returncode == 0
+    monkeypatch.chdir(tmp_path / "mysite")
+    out = io.StringIO()
+    try:
+        ok = run_bots(database_url=db_url, out=out)
+    finally:
+        set_engine(None)
+    assert ok, out.getvalue()[-5000:]
+    for game in GAMES:
+        assert f"Running bots: {game}" in out.getvalue()
 
 
 def test_startproject_answering_no_gives_a_blank_project(tmp_path):

@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from otree.db import unit_of_work
-from tests.conftest import copy_project
-from tests.live.helpers import create
+from tests.support.participants import create
+from tests.support.projects import copy_project
 
 OTREE = os.path.join(os.path.dirname(sys.executable), "otree")
 

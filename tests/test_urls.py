@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from starlette.applications import Starlette
-from starlette.routing import Match
+from starlette.routing import Match, NoMatchFound
 from starlette.testclient import TestClient
 
 from otree.channels import AsyncWebsocketConsumer
@@ -87,5 +87,5 @@ def test_reverse_names_of_the_served_routes(monkeypatch):
 
     monkeypatch.setattr(urls, "served_routes", [path("market/<int:pk>/", view, name="market")])
     assert reverse("market", kwargs={"pk": 3}) == "/market/3/"
-    with pytest.raises(Exception):
+    with pytest.raises(NoMatchFound):
         reverse("nope")

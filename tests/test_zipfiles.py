@@ -7,12 +7,11 @@ import os
 import re
 import signal
 import tarfile
-import textwrap
 
 import httpx
 import pytest
 
-from tests.server.test_servers import free_port, start_server  # noqa: F401 - the fixture
+from tests.support.projects import free_port
 from tests.test_cli import run
 
 SETTINGS = """\
@@ -160,7 +159,7 @@ def create_demo_session(port: int) -> httpx.Response:
         return client.get(start)
 
 
-def test_zipserver_serves_the_project_and_keeps_its_database(tmp_path, otreezip, start_server):  # noqa: F811
+def test_zipserver_serves_the_project_and_keeps_its_database(tmp_path, otreezip, start_server):
     cache = tmp_path / "cache"
     env = {"XDG_CACHE_HOME": str(cache)}
     port = free_port()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any
+from typing import Any, Callable, cast
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
@@ -34,7 +34,7 @@ class AsyncJsonWebsocketConsumer:
         self._accepted = False
 
     @classmethod
-    def as_endpoint(cls):
+    def as_endpoint(cls) -> Callable[[WebSocket], Any]:
         """A Starlette WebSocketRoute endpoint running this consumer."""
 
         async def endpoint(websocket: WebSocket) -> None:
@@ -101,7 +101,7 @@ class AsyncJsonWebsocketConsumer:
                     code = message.get("code", 1000)
                     break
                 try:
-                    content = decode_websocket_message(message)
+                    content = decode_websocket_message(cast(dict, message))
                 except WebSocketInputError as exc:
                     if exc.code == CLOSE_TOO_BIG:
                         await self.close(exc.code)
@@ -133,6 +133,8 @@ class AsyncJsonWebsocketConsumer:
                 continue
             try:
                 await handler(message)
+            except WebSocketDisconnect:
+                return  # the client left while a message was on its way: run() ends with the disconnect
             except Exception:  # a broken socket must not kill the listener silently
                 logger.exception("error in %s.%s", type(self).__name__, message.get("type"))
                 return

@@ -17,13 +17,17 @@ import asyncio
 import json
 import logging
 from http.cookies import SimpleCookie
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from asgiref.sync import async_to_sync
 
 from . import get_channel_layer
 
 logger = logging.getLogger("otree.channels")
+
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
 
 
 class StopConsumer(Exception):
@@ -45,7 +49,7 @@ def handler_name(message_type: str) -> str:
     return message_type.replace(".", "_")
 
 
-def parse_cookies(scope: dict) -> dict[str, str]:
+def parse_cookies(scope: dict[str, Any]) -> dict[str, str]:
     cookie = SimpleCookie()
     for key, value in scope.get("headers", []):
         if key == b"cookie":
@@ -59,7 +63,7 @@ def parse_cookies(scope: dict) -> dict[str, str]:
 class AsyncConsumer:
     """The base of all consumers: owns a channel, dispatches messages by their "type"."""
 
-    scope: dict
+    scope: dict[str, Any]
     channel_layer: Any
     channel_name: str
     channel_layer_alias = "default"  # kept for Channels code that reads it; there is one layer
@@ -68,25 +72,25 @@ class AsyncConsumer:
         pass
 
     @classmethod
-    def as_asgi(cls, **initkwargs: Any):
+    def as_asgi(cls, **initkwargs: Any) -> Callable[[Any, Receive, Send], Awaitable[None]]:
         """The ASGI application for this consumer (Channels 3); each connection gets a new instance."""
         for key in initkwargs:
             if not hasattr(cls, key):
                 raise TypeError(f"{cls.__name__}.as_asgi() got {key!r}, which is not an attribute of the class")
 
-        async def app(scope, receive, send):
+        async def app(scope: Any, receive: Receive, send: Send) -> None:
             consumer = cls()
             for key, value in initkwargs.items():
                 setattr(consumer, key, value)
             await consumer(scope, receive, send)
 
-        app.consumer_class = cls
-        app.consumer_initkwargs = initkwargs
+        app.consumer_class = cls  # type: ignore[attr-defined]
+        app.consumer_initkwargs = initkwargs  # type: ignore[attr-defined]
         app.__name__ = cls.__name__
         app.__doc__ = cls.__doc__
         return app
 
-    async def __call__(self, scope: dict, receive, send) -> None:
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         self.scope = scope
         self.scope.setdefault("cookies", parse_cookies(scope))
         self.channel_layer = get_channel_layer()
@@ -117,8 +121,8 @@ class AsyncConsumer:
         for group in getattr(self, "groups", None) or []:
             await self.channel_layer.group_discard(group, self.channel_name)
 
-    def _handler(self, message: dict):
-        handler = getattr(self, handler_name(message.get("type", "")), None)
+    def _handler(self, message: Message) -> Callable[[Message], Any]:
+        handler: Callable[[Message], Any] | None = getattr(self, handler_name(message.get("type", "")), None)
         if handler is None:
             raise ValueError(f"{type(self).__name__} has no handler for message type {message.get('type')!r}")
         return handler
@@ -170,7 +174,7 @@ class SyncConsumer(AsyncConsumer):
                 return True
             return False
 
-        self._outbox: list[dict] | None = []
+        self._outbox: list[Message] | None = []
         try:
             stop = await run_in_unit_of_work(call)
         except asyncio.CancelledError:
@@ -186,8 +190,9 @@ class SyncConsumer(AsyncConsumer):
             raise StopConsumer()
 
     def send(self, message: dict) -> None:  # type: ignore[override]
-        if getattr(self, "_outbox", None) is not None:
-            self._outbox.append(message)
+        outbox = getattr(self, "_outbox", None)
+        if outbox is not None:
+            outbox.append(message)
         else:
             async_to_sync(self.base_send)(message)
 
@@ -202,14 +207,14 @@ class _WebsocketMixin:
             self.groups = list(self.groups)
 
     @staticmethod
-    def _accept_message(subprotocol: str | None, headers) -> dict:
+    def _accept_message(subprotocol: str | None, headers: Any) -> Message:
         message: dict[str, Any] = {"type": "websocket.accept", "subprotocol": subprotocol}
         if headers:
             message["headers"] = list(headers)
         return message
 
     @staticmethod
-    def _send_message(text_data: str | None, bytes_data: bytes | None) -> dict:
+    def _send_message(text_data: str | None, bytes_data: bytes | None) -> Message:
         if text_data is not None:
             return {"type": "websocket.send", "text": text_data}
         if bytes_data is not None:
@@ -217,7 +222,7 @@ class _WebsocketMixin:
         raise ValueError("send() needs text_data or bytes_data")
 
     @staticmethod
-    def _close_message(code: int | bool | None, reason: str | None) -> dict:
+    def _close_message(code: int | bool | None, reason: str | None) -> Message:
         message: dict[str, Any] = {"type": "websocket.close"}
         if code is not None and code is not True:
             message["code"] = code
@@ -234,7 +239,7 @@ class AsyncWebsocketConsumer(_WebsocketMixin, AsyncConsumer):
         self._init_groups()
 
     async def websocket_connect(self, message: dict) -> None:
-        for group in self.groups:
+        for group in self.groups or []:
             await self.channel_layer.group_add(group, self.channel_name)
         try:
             await self.connect()
@@ -246,7 +251,7 @@ class AsyncWebsocketConsumer(_WebsocketMixin, AsyncConsumer):
     async def connect(self) -> None:
         await self.accept()
 
-    async def accept(self, subprotocol: str | None = None, headers=None) -> None:
+    async def accept(self, subprotocol: str | None = None, headers: Any = None) -> None:
         await self.base_send(self._accept_message(subprotocol, headers))
 
     async def websocket_receive(self, message: dict) -> None:
@@ -280,12 +285,12 @@ class AsyncWebsocketConsumer(_WebsocketMixin, AsyncConsumer):
 class AsyncJsonWebsocketConsumer(AsyncWebsocketConsumer):
     """Frames are JSON: override receive_json(content); send with send_json(content)."""
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs) -> None:
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
         if text_data is None:
             raise ValueError("No text section for incoming WebSocket frame!")
         await self.receive_json(await self.decode_json(text_data), **kwargs)
 
-    async def receive_json(self, content: Any, **kwargs) -> None:
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
         pass
 
     async def send_json(self, content: Any, close: bool | int = False) -> None:
@@ -310,7 +315,7 @@ class WebsocketConsumer(_WebsocketMixin, SyncConsumer):
         self._init_groups()
 
     def websocket_connect(self, message: dict) -> None:
-        for group in self.groups:
+        for group in self.groups or []:
             async_to_sync(self.channel_layer.group_add)(group, self.channel_name)
         try:
             self.connect()
@@ -322,7 +327,7 @@ class WebsocketConsumer(_WebsocketMixin, SyncConsumer):
     def connect(self) -> None:
         self.accept()
 
-    def accept(self, subprotocol: str | None = None, headers=None) -> None:
+    def accept(self, subprotocol: str | None = None, headers: Any = None) -> None:
         SyncConsumer.send(self, self._accept_message(subprotocol, headers))
 
     def websocket_receive(self, message: dict) -> None:
@@ -344,7 +349,7 @@ class WebsocketConsumer(_WebsocketMixin, SyncConsumer):
         SyncConsumer.send(self, self._close_message(code, reason))
 
     def websocket_disconnect(self, message: dict) -> None:
-        for group in self.groups:
+        for group in self.groups or []:
             async_to_sync(self.channel_layer.group_discard)(group, self.channel_name)
         self.groups = []
         self.disconnect(message.get("code", 1000))
@@ -357,12 +362,12 @@ class WebsocketConsumer(_WebsocketMixin, SyncConsumer):
 class JsonWebsocketConsumer(WebsocketConsumer):
     """The sync JSON consumer: receive_json(content) / send_json(content)."""
 
-    def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs) -> None:
+    def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
         if text_data is None:
             raise ValueError("No text section for incoming WebSocket frame!")
         self.receive_json(self.decode_json(text_data), **kwargs)
 
-    def receive_json(self, content: Any, **kwargs) -> None:
+    def receive_json(self, content: Any, **kwargs: Any) -> None:
         pass
 
     def send_json(self, content: Any, close: bool | int = False) -> None:

@@ -41,7 +41,7 @@ class InMemoryChannelLayer(BaseChannelLayer):
     """Channels and groups in this process's memory (a single worker)."""
 
     def __init__(self) -> None:
-        self._queues: dict[str, asyncio.Queue] = {}
+        self._queues: dict[str, asyncio.Queue[dict[str, Any]]] = {}
         self._groups: dict[str, set[str]] = defaultdict(set)
 
     async def new_channel(self) -> str:

@@ -10,7 +10,7 @@ reaches the servers; without Redis there is no socket in this process to reach.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from .layer import BaseChannelLayer
 
@@ -48,10 +48,10 @@ class LayerProxy:
         return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, home))
 
     async def new_channel(self) -> str:
-        return await self._call("new_channel")
+        return cast(str, await self._call("new_channel"))
 
     async def receive(self, channel: str) -> dict[str, Any]:
-        return await self._call("receive", channel)
+        return cast("dict[str, Any]", await self._call("receive", channel))
 
     async def group_add(self, group: str, channel: str) -> None:
         await self._call("group_add", group, channel)

@@ -31,11 +31,12 @@ class RedisChannelLayer(BaseChannelLayer):
     def __init__(self, url: str) -> None:
         self.url = url
         self.prefix = namespace()
-        self._queues: dict[str, asyncio.Queue] = {}
+        self._queues: dict[str, asyncio.Queue[dict[str, Any]]] = {}
         self._groups: dict[str, set[str]] = defaultdict(set)
-        self._redis = None
-        self._pubsub = None
-        self._reader: asyncio.Task | None = None
+        # redis.asyncio's Redis and PubSub, created on first use (redis is an optional dependency).
+        self._redis: Any = None
+        self._pubsub: Any = None
+        self._reader: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
 
     async def _connect(self) -> None:

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
-from sqlalchemy.orm import object_session
+from sqlalchemy.orm import Session, object_session
 
 from otree.errors import GroupingError
 
 
-def _as_players(subsession, matrix) -> list[list]:
+def _session_of(obj: Any) -> Session:
+    db = object_session(obj)
+    assert db is not None, f"{obj!r} is not in a unit of work"
+    return db
+
+
+def _as_players(subsession: Any, matrix: Any) -> list[list[Any]]:
     players = subsession.get_players()
     by_id = {p.id_in_subsession: p for p in players}
-    rows = []
+    rows: list[list[Any]] = []
     for row in matrix:
-        resolved = []
+        resolved: list[Any] = []
         for item in row:
             if isinstance(item, int) and not isinstance(item, bool):
                 if item not in by_id:
@@ -38,10 +45,10 @@ def _as_players(subsession, matrix) -> list[list]:
     return rows
 
 
-def set_group_matrix(subsession, matrix) -> None:
+def set_group_matrix(subsession: Any, matrix: Any) -> None:
     """Regroup the subsession: row i becomes group i+1, position j gets id_in_group j+1."""
     rows = _as_players(subsession, matrix)
-    db = object_session(subsession)
+    db = _session_of(subsession)
     groups = subsession.get_groups()
     Group = type(groups[0]) if groups else subsession._otree_app.Group
     while len(groups) < len(rows):
@@ -50,7 +57,7 @@ def set_group_matrix(subsession, matrix) -> None:
         group.subsession = subsession
         db.add(group)
         groups.append(group)
-    for group, row in zip(groups, rows):
+    for group, row in zip(groups, rows):  # noqa: B905 - groups beyond len(rows) are deleted below
         for position, player in enumerate(row, start=1):
             player.group = group
             player.id_in_group = position
@@ -60,7 +67,7 @@ def set_group_matrix(subsession, matrix) -> None:
     db.flush()
 
 
-def set_players(group, players: list) -> None:
+def set_players(group: Any, players: list[Any]) -> None:
     """Make `players` the members of `group`, in this order."""
     if not players:
         raise GroupingError("set_players needs at least one player")
@@ -72,24 +79,26 @@ def set_players(group, players: list) -> None:
     for position, player in enumerate(players, start=1):
         player.group = group
         player.id_in_group = position
-    object_session(group).flush()
+    _session_of(group).flush()
 
 
-def group_randomly(subsession, fixed_id_in_group: bool = False) -> None:
+def group_randomly(subsession: Any, fixed_id_in_group: bool = False) -> None:
     """Shuffle players into groups of PLAYERS_PER_GROUP (keeping each id_in_group if asked)."""
     matrix = subsession.get_group_matrix(objects=True)
+    new_matrix: list[list[Any]]
     if fixed_id_in_group:
         if len({len(row) for row in matrix}) > 1:
             raise GroupingError("group_randomly(fixed_id_in_group=True) needs groups of equal size")
-        columns = [list(column) for column in zip(*matrix)]
+        columns = [list(column) for column in zip(*matrix, strict=True)]
         for column in columns:
             random.shuffle(column)
-        new_matrix = [list(row) for row in zip(*columns)]
+        new_matrix = [list(row) for row in zip(*columns, strict=True)]
     else:
         players = [p for row in matrix for p in row]
         random.shuffle(players)
         sizes = [len(row) for row in matrix]
-        new_matrix, start = [], 0
+        new_matrix = []
+        start = 0
         for size in sizes:
             new_matrix.append(players[start:start + size])
             start += size

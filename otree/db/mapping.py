@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table
 from sqlalchemy.orm import registry as Registry
 from sqlalchemy.orm import relationship
@@ -35,16 +37,17 @@ def declared_links(cls: type) -> dict[str, Link]:
     return links
 
 
-def _fk(target, nullable=False, ondelete="CASCADE") -> list:
+def _fk(target: Any, nullable: bool = False, ondelete: str = "CASCADE") -> list[ForeignKey]:
     # Passing the Column object (not a "table.id" string) lets app tables live in the
     # project's MetaData while referring to oTree's core tables.
     return [ForeignKey(target, ondelete=ondelete)]
 
 
-def _field_columns(cls: type) -> tuple[list[Column], dict]:
+def _field_columns(cls: Any) -> tuple[list[Column[Any]], dict[str, Any]]:
     fields = declared_fields(cls)
     cls._otree_fields = fields
-    columns, properties = [], {}
+    columns: list[Column[Any]] = []
+    properties: dict[str, Any] = {}
     for name, field in fields.items():
         column = field.column(name)
         columns.append(column)
@@ -58,14 +61,14 @@ def _field_columns(cls: type) -> tuple[list[Column], dict]:
 class AppTables:
     """The mapped classes and tables of one app."""
 
-    def __init__(self, subsession, group, player, extra_models):
+    def __init__(self, subsession: type, group: type, player: type, extra_models: list[type]) -> None:
         self.Subsession = subsession
         self.Group = group
         self.Player = player
         self.extra_models = extra_models
 
 
-def map_app(registry: Registry, metadata: MetaData, app) -> AppTables:
+def map_app(registry: Registry, metadata: MetaData, app: Any) -> AppTables:
     """Map app.Subsession/Group/Player/extra models; `app` gives name and constants."""
     name = app.name
     S, G, P = app.Subsession, app.Group, app.Player
@@ -127,7 +130,7 @@ def map_app(registry: Registry, metadata: MetaData, app) -> AppTables:
     return AppTables(S, G, P, extras)
 
 
-def _map_extra_models(registry: Registry, metadata: MetaData, app) -> list[type]:
+def _map_extra_models(registry: Registry, metadata: MetaData, app: Any) -> list[type]:
     pending = list(app.extra_models)
     mapped: list[type] = []
     # Map link targets first: a Link needs its target's table (models may link to each other).
@@ -151,12 +154,12 @@ def _map_extra_models(registry: Registry, metadata: MetaData, app) -> list[type]
     return mapped
 
 
-def _mapped_table(cls):
+def _mapped_table(cls: Any) -> Any:
     mapper = getattr(cls, "__mapper__", None)
     return mapper.local_table if mapper is not None else None
 
 
-def _map_extra_model(registry, metadata, app, cls, links) -> None:
+def _map_extra_model(registry: Registry, metadata: MetaData, app: Any, cls: Any, links: dict[str, Link]) -> None:
     cls._otree_app = app
     cls._otree_links = links
     cols, props = _field_columns(cls)

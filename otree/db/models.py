@@ -6,10 +6,10 @@ User classes stay plain Python classes until the project loader maps them onto t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.orm import object_session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, object_session
 
 from otree.conf import settings
 
@@ -21,7 +21,7 @@ class InvalidRoundError(ValueError):
     pass
 
 
-def _db_of(obj):
+def _db_of(obj: Any) -> Session:
     return object_session(obj) or current_session()
 
 
@@ -31,6 +31,8 @@ class ModelBase:
     _otree_strict_none = False
     _otree_fields: dict[str, Field] = {}
     _otree_app: Any = None  # the project's App object, set when mapped
+    if TYPE_CHECKING:  # columns mapped by otree.db.mapping when the project loads
+        id: Any
 
     def __init__(self, **kwargs: Any) -> None:
         # New rows read their fields' initial values at once, not only after the INSERT.
@@ -62,10 +64,10 @@ class ModelBase:
         choices = self._choices_for(name, field)
         for choice_value, label in choices or []:
             if choice_value == value:
-                return label
+                return cast(str, label)
         return str(value)
 
-    def _choices_for(self, name: str, field: Field):
+    def _choices_for(self, name: str, field: Field) -> Any:
         app = self._otree_app
         hook = app.model_hook(type(self), f"{name}_choices") if app is not None else None
         if hook is not None:
@@ -90,19 +92,22 @@ class RoundModel(ModelBase):
     """Subsession, Group and Player: one row per round."""
 
     _otree_strict_none = True
+    if TYPE_CHECKING:
+        session_id: Any
+        round_number: Any
 
     @property
     def _num_rounds(self) -> int:
-        return self._otree_app.num_rounds
+        return cast(int, self._otree_app.num_rounds)
 
     def _check_round(self, n: int) -> None:
         if not isinstance(n, int) or not 1 <= n <= self._num_rounds:
             raise InvalidRoundError(f"Invalid round number: {n!r} (this app has rounds 1 to {self._num_rounds})")
 
-    def _rounds_query(self, first: int, last: int):
+    def _rounds_query(self, first: int, last: int) -> list[Any]:
         raise NotImplementedError
 
-    def in_round(self, round_number: int):
+    def in_round(self, round_number: int) -> Any:
         """This object as it is in another round."""
         self._check_round(round_number)
         found = self._rounds_query(round_number, round_number)
@@ -110,22 +115,22 @@ class RoundModel(ModelBase):
             raise InvalidRoundError(f"No {type(self).__name__.lower()} in round {round_number}")
         return found[0]
 
-    def in_rounds(self, first: int, last: int) -> list:
+    def in_rounds(self, first: int, last: int) -> list[Any]:
         self._check_round(first)
         self._check_round(last)
         return self._rounds_query(first, last)
 
-    def in_previous_rounds(self) -> list:
+    def in_previous_rounds(self) -> list[Any]:
         return self._rounds_query(1, self.round_number - 1) if self.round_number > 1 else []
 
-    def in_all_rounds(self) -> list:
+    def in_all_rounds(self) -> list[Any]:
         return self._rounds_query(1, self.round_number)
 
     @classmethod
-    def filter(cls, **kwargs: Any) -> list:
+    def filter(cls, **kwargs: Any) -> list[Any]:
         """Rows matching every keyword (fields, or session / group / participant / round_number / id ...),
         in id order: `Player.filter(session=session, round_number=1)`, `Player.filter(bid=10)`."""
-        criteria = {}
+        criteria: dict[str, Any] = {}
         for key, value in kwargs.items():
             if key in cls._otree_fields:
                 criteria[value_key(key)] = value
@@ -139,25 +144,29 @@ class RoundModel(ModelBase):
 
 
 class BaseSubsession(RoundModel):
-    def _rounds_query(self, first, last):
+    if TYPE_CHECKING:
+        _groups: list[Any]
+        _players: list[Any]
+
+    def _rounds_query(self, first: int, last: int) -> list[Any]:
         cls = type(self)
         q = select(cls).filter(cls.session_id == self.session_id, cls.round_number.between(first, last))
         return list(_db_of(self).scalars(q.order_by(cls.round_number)))
 
-    def get_groups(self) -> list:
+    def get_groups(self) -> list[Any]:
         return sorted(self._groups, key=lambda g: g.id_in_subsession)
 
-    def get_players(self) -> list:
+    def get_players(self) -> list[Any]:
         return sorted(self._players, key=lambda p: p.id_in_subsession)
 
-    def get_group_matrix(self, objects: bool = False) -> list[list]:
+    def get_group_matrix(self, objects: bool = False) -> list[list[Any]]:
         """Groups as rows of players (objects=True) or of players' id_in_subsession."""
         matrix = [group.get_players() for group in self.get_groups()]
         if objects:
             return matrix
         return [[p.id_in_subsession for p in row] for row in matrix]
 
-    def set_group_matrix(self, matrix) -> None:
+    def set_group_matrix(self, matrix: Any) -> None:
         from . import grouping
 
         grouping.set_group_matrix(self, matrix)
@@ -173,7 +182,11 @@ class BaseSubsession(RoundModel):
 
 
 class BaseGroup(RoundModel):
-    def _rounds_query(self, first, last):
+    if TYPE_CHECKING:
+        id_in_subsession: Any
+        _players: list[Any]
+
+    def _rounds_query(self, first: int, last: int) -> list[Any]:
         cls = type(self)
         q = select(cls).filter(
             cls.session_id == self.session_id,
@@ -182,22 +195,22 @@ class BaseGroup(RoundModel):
         )
         return list(_db_of(self).scalars(q.order_by(cls.round_number)))
 
-    def get_players(self) -> list:
+    def get_players(self) -> list[Any]:
         return sorted(self._players, key=lambda p: p.id_in_group)
 
-    def get_player_by_id(self, id_in_group: int):
+    def get_player_by_id(self, id_in_group: int) -> Any:
         for player in self._players:
             if player.id_in_group == id_in_group:
                 return player
         raise ValueError(f"No player with id_in_group {id_in_group} in this group")
 
-    def get_player_by_role(self, role: str):
+    def get_player_by_role(self, role: str) -> Any:
         for player in self._players:
             if player.role == role:
                 return player
         raise ValueError(f"No player with role {role!r} in this group")
 
-    def set_players(self, players: list) -> None:
+    def set_players(self, players: list[Any]) -> None:
         from . import grouping
 
         grouping.set_players(self, players)
@@ -206,19 +219,25 @@ class BaseGroup(RoundModel):
 class _PayoffField(CurrencyField):
     """player.payoff: setting it adds the difference to participant.payoff (AUTO_TABULATE_PAYOFFS)."""
 
-    def __set__(self, obj, value) -> None:
+    def __set__(self, obj: Any, value: Any) -> None:
         new = self.coerce(value)
+        key = value_key(cast(str, self.name))  # set by __set_name__: "payoff"
         if settings.AUTO_TABULATE_PAYOFFS:
-            old = getattr(obj, value_key(self.name)) or 0
+            old = getattr(obj, key) or 0
             participant = obj.participant
             participant.payoff = (participant.payoff or 0) + ((new or 0) - old)
-        setattr(obj, value_key(self.name), new)
+        setattr(obj, key, new)
 
 
 class BasePlayer(RoundModel):
     payoff = _PayoffField(initial=0, min=None)
+    if TYPE_CHECKING:
+        participant_id: Any
+        id_in_group: Any
+        group: Any
+        subsession: Any
 
-    def _rounds_query(self, first, last):
+    def _rounds_query(self, first: int, last: int) -> list[Any]:
         cls = type(self)
         q = select(cls).filter(cls.participant_id == self.participant_id, cls.round_number.between(first, last))
         return list(_db_of(self).scalars(q.order_by(cls.round_number)))
@@ -227,13 +246,13 @@ class BasePlayer(RoundModel):
     def role(self) -> str:
         roles = self._otree_app.roles if self._otree_app is not None else []
         if roles and 1 <= self.id_in_group <= len(roles):
-            return roles[self.id_in_group - 1]
+            return cast(str, roles[self.id_in_group - 1])
         return ""
 
-    def get_others_in_group(self) -> list:
+    def get_others_in_group(self) -> list[Any]:
         return [p for p in self.group.get_players() if p is not self]
 
-    def get_others_in_subsession(self) -> list:
+    def get_others_in_subsession(self) -> list[Any]:
         return [p for p in self.subsession.get_players() if p is not self]
 
 
@@ -243,8 +262,8 @@ class ExtraModel(ModelBase):
     _otree_links: dict[str, Link] = {}
 
     @classmethod
-    def _filter_query(cls, kwargs: dict):
-        criteria = {}
+    def _filter_query(cls, kwargs: dict[str, Any]) -> Select[Any]:
+        criteria: dict[str, Any] = {}
         for key, value in kwargs.items():
             if key in cls._otree_fields:
                 criteria[value_key(key)] = value
@@ -255,14 +274,14 @@ class ExtraModel(ModelBase):
         return select(cls).filter_by(**criteria).order_by(cls.id)
 
     @classmethod
-    def create(cls, **kwargs: Any):
+    def create(cls, **kwargs: Any) -> Any:
         """A new row, saved at the end of the unit of work."""
         obj = cls(**kwargs)
         current_session().add(obj)
         return obj
 
     @classmethod
-    def filter(cls, **kwargs: Any) -> list:
+    def filter(cls, **kwargs: Any) -> list[Any]:
         # As in oTree: filtering must go through a link (so one session never reads
         # another's rows by accident), or take no arguments at all.
         if kwargs and not any(k in cls._otree_links for k in kwargs):
@@ -275,7 +294,7 @@ class ExtraModel(ModelBase):
         return list(db.scalars(cls._filter_query(kwargs)))
 
     @classmethod
-    def values_dicts(cls, **kwargs: Any) -> list[dict]:
+    def values_dicts(cls, **kwargs: Any) -> list[dict[str, Any]]:
         return [
             {name: getattr(obj, value_key(name)) for name in cls._otree_fields} | {"id": obj.id}
             for obj in cls.filter(**kwargs)

@@ -14,6 +14,7 @@ object of a tracked class until it ends.
 from __future__ import annotations
 
 import pickle
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -23,7 +24,7 @@ SNAPSHOT = "_otree_snapshot"
 STRONG_REFS = "otree_strong_refs"
 
 
-def _dump(value) -> bytes | None:
+def _dump(value: Any) -> bytes | None:
     try:
         return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
@@ -31,7 +32,7 @@ def _dump(value) -> bytes | None:
         return None
 
 
-def _snapshot(target, _context=None, attrs=None) -> None:
+def _snapshot(target: Any, _context: Any = None, attrs: Any = None) -> None:
     """Record the values as in the database: all of them, or (on a refresh) only those refreshed.
 
     A query may fill in attributes of an object already in the unit of work (a joined load
@@ -51,7 +52,7 @@ def _snapshot(target, _context=None, attrs=None) -> None:
 
 def track(cls: type, keys: list[str]) -> None:
     """Snapshot the attributes `keys` of `cls` whenever a row is loaded or refreshed."""
-    cls._otree_mutable_keys = tuple(keys)
+    setattr(cls, "_otree_mutable_keys", tuple(keys))  # noqa: B010 - a marker on a mapped class
     event.listen(cls, "load", _snapshot, propagate=True)
     event.listen(cls, "refresh", _snapshot, propagate=True)
     event.listen(cls, "refresh_flush", _snapshot, propagate=True)
@@ -61,13 +62,13 @@ def track(cls: type, keys: list[str]) -> None:
 @event.listens_for(Session, "pending_to_persistent")
 @event.listens_for(Session, "detached_to_persistent")
 @event.listens_for(Session, "deleted_to_persistent")
-def _hold(session: Session, obj) -> None:
+def _hold(session: Session, obj: Any) -> None:
     if getattr(type(obj), "_otree_mutable_keys", None):
         session.info.setdefault(STRONG_REFS, {})[id(obj)] = obj
 
 
 @event.listens_for(Session, "pending_to_persistent")
-def _snapshot_inserted(session: Session, obj) -> None:
+def _snapshot_inserted(session: Session, obj: Any) -> None:
     # What the INSERT just wrote is the baseline for later in-place edits.
     if getattr(type(obj), "_otree_mutable_keys", None):
         _snapshot(obj)
@@ -76,7 +77,7 @@ def _snapshot_inserted(session: Session, obj) -> None:
 @event.listens_for(Session, "persistent_to_detached")
 @event.listens_for(Session, "persistent_to_deleted")
 @event.listens_for(Session, "persistent_to_transient")
-def _release(session: Session, obj) -> None:
+def _release(session: Session, obj: Any) -> None:
     refs = session.info.get(STRONG_REFS)
     if refs:
         refs.pop(id(obj), None)

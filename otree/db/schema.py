@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 
+from typing import Any
+
 from sqlalchemy import Boolean, Float, Integer, LargeBinary, MetaData, String, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -21,7 +23,7 @@ from otree.errors import SchemaError
 logger = logging.getLogger("otree.db")
 
 
-def _family(type_: TypeEngine) -> str:
+def _family(type_: TypeEngine[Any] | type[TypeEngine[Any]]) -> str:
     """A coarse type family: what can be stored in a column without converting data."""
     if isinstance(type_, TypeDecorator):
         type_ = type_.impl_instance if hasattr(type_, "impl_instance") else type_.impl
@@ -92,7 +94,7 @@ def sync_schema(engine: Engine, *metadatas: MetaData) -> list[str]:
     return changes
 
 
-def _add_column(engine: Engine, table_name: str, column) -> None:
+def _add_column(engine: Engine, table_name: str, column: Any) -> None:
     ddl = CreateColumn(column).compile(dialect=engine.dialect)
     preparer = engine.dialect.identifier_preparer
     statement = f"ALTER TABLE {preparer.quote(table_name)} ADD COLUMN {ddl}"

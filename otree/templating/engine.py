@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from typing import Any, Iterator, Sequence
 
 import jinja2
@@ -76,7 +77,7 @@ class TemplateEngine:
         except Exception as exc:
             # User code (a model method, vars_for_template data) failed: keep its type, add where.
             where = self._template_frame(exc)
-            if where is not None:
+            if where is not None and sys.version_info >= (3, 11):  # add_note is new in Python 3.11
                 exc.add_note(f"(while rendering {where[0]}, line {where[1]})")
             raise
 

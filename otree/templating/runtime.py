@@ -22,7 +22,7 @@ class OtreeUndefined(jinja2.StrictUndefined):
 
     __slots__ = ()
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> bool:  # type: ignore[override]  # StrictUndefined raises here; this one is falsy
         return False
 
     def __getattr__(self, name: str) -> Any:

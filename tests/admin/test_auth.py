@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
-from .conftest import PASSWORD, csrf_token, login, new_session, post
+from tests.support.admin import PASSWORD, csrf_token, login, new_session, post
 
 DEMO, ADMIN = "demo", "admin"
 
@@ -164,9 +164,10 @@ def test_login_redirects_back_to_the_page_asked_for(make_client):
 @pytest.mark.parametrize("level", ["DEMO", "STUDY"])
 def test_participant_pages_stay_open(make_client, level):
     client = make_client(level)
+    from sqlalchemy import select
+
     from otree.db import unit_of_work
     from otree.db.core import Participant, Session
-    from sqlalchemy import select
 
     code = new_session()
     with unit_of_work(readonly=True) as db:

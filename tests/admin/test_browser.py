@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from tests.conftest import copy_project
+from tests.support.projects import copy_project
 
 
 @pytest.fixture

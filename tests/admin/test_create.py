@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 
 from otree.db import unit_of_work
 from otree.db.core import Session
-
-from .conftest import all_sessions, post, receive_until_done
+from tests.support.admin import all_sessions, post, receive_until_done
 
 PROGRESS_REPORT = ["Created participants", "Creating models for reported", "Running your creating_session functions"]
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from tests.admin.conftest import csrf_token, PASSWORD
-from tests.conftest import copy_project
+from tests.support.admin import PASSWORD, csrf_token
+from tests.support.projects import copy_project
 
 SCREENSHOTS = os.environ.get("OTREE_SCREENSHOTS")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import all_sessions, new_session, post
+from tests.support.admin import all_sessions, new_session, post
 
 
 def participant_codes(code: str) -> list[str]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from otree.db import unit_of_work
-
-from .conftest import all_sessions, new_session, post
+from tests.support.admin import all_sessions, new_session, post
 
 # Every table that holds rows of a `report` session, and how to find that session's rows.
 TABLES = {

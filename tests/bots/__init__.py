@@ -6,14 +6,11 @@ what the bots left in the database; the CLI tests run the real `otree` console s
 
 from __future__ import annotations
 
-import io
 import os
 import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
-
-import pytest
 
 OTREE = os.path.join(os.path.dirname(sys.executable), "otree")
 
@@ -30,34 +27,6 @@ class BotRun:
 
     def count(self, table: str) -> int:
         return self.rows(f"SELECT COUNT(*) FROM {table}")[0][0]
-
-
-@pytest.fixture
-def play(project_dir, tmp_path):
-    """Returns play(project, config=None, num=None, settings=""): copies the project once (appending
-    `settings` to its settings.py), runs its bots in-process on a new SQLite file, returns a BotRun."""
-    from otree.bots.run import run_bots
-
-    counter = iter(range(1000))
-
-    def do_play(project: str, config: str | None = None, num: int | None = None, *, settings: str = "",
-                verbose: bool = False) -> BotRun:
-        path = str(tmp_path / project)
-        if not os.path.isdir(path):  # a test may have copied (and edited) the project already
-            project_dir(project)
-        os.chdir(path)
-        if settings:
-            with open(os.path.join(path, "settings.py"), "a") as f:
-                f.write("\n" + settings + "\n")
-        db_path = str(tmp_path / f"bots-{next(counter)}.sqlite3")
-        out = io.StringIO()
-        ok = run_bots(config, num, database_url=f"sqlite:///{db_path}", out=out, verbose=verbose)
-        return BotRun(ok, out.getvalue(), db_path)
-
-    yield do_play
-    from otree.db.engine import set_engine
-
-    set_engine(None)
 
 
 def run_otree(*args: str, cwd, timeout: float = 180) -> subprocess.CompletedProcess:

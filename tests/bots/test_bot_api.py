@@ -17,9 +17,6 @@ from otree.bots import Bot, BotError, ExpectError, Submission, SubmissionMustFai
 from otree.bots.api import normalize
 from otree.bots.html import check_html
 
-from . import play  # noqa: F401  (fixture)
-
-
 # -- expect ---------------------------------------------------------------------------------------
 
 PASSING = [
@@ -376,3 +373,25 @@ def test_selfformat_bots(play):
                 players = db.scalars(select(Player).filter_by(session_id=session_id, round_number=round_number))
                 contributions = {p.contribution for p in players}
                 assert contributions == {expected[case][round_number - 1]}
+
+
+# -- PostgreSQL ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)  # SQLite: every test above
+@pytest.mark.parametrize("project", ["bots_api", "selfformat"])
+def test_every_config_passes_its_bots_on_postgres(project_dir, db_url, project):
+    import io
+
+    from otree.bots.run import run_bots
+    from otree.db.engine import set_engine
+
+    project_dir(project)
+    out = io.StringIO()
+    try:
+        ok = run_bots(database_url=db_url, out=out)
+    finally:
+        set_engine(None)
+    assert ok, out.getvalue()
+    assert re.search(r"^Bots passed: \d+ session\(s\)", out.getvalue(), re.M), out.getvalue()

@@ -11,8 +11,8 @@ import sys
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from tests.conftest import copy_project
-from tests.live.helpers import create
+from tests.support.participants import create
+from tests.support.projects import copy_project
 
 OTREE = os.path.join(os.path.dirname(sys.executable), "otree")
 pytestmark = pytest.mark.timeout(180)
@@ -48,11 +48,11 @@ def test_browser_bots_command_plays_a_three_player_game(tmp_path, live_server, c
         cwd=path, env=dict(env, PYTHONUNBUFFERED="1"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         lines = []
-        while len([l for l in lines if "/InitializeParticipant/" in l]) < 3:
+        while len([text for text in lines if "/InitializeParticipant/" in text]) < 3:
             line = command.stdout.readline()
             assert line, f"browser_bots ended early: {command.stderr.read()}"
             lines.append(line.strip())
-        links = [l for l in lines if "/InitializeParticipant/" in l]
+        links = [text for text in lines if "/InitializeParticipant/" in text]
         tabs = open_tabs(chromium, links)
         for tab in tabs:  # each tab goes through the game by itself, to the end page
             tab.wait_for_url("**/OutOfRangeNotification/*", timeout=60_000)

@@ -13,7 +13,7 @@ import sqlite3
 
 import pytest
 
-from conftest import copy_project
+from tests.support.projects import copy_project
 
 from . import run_otree
 

@@ -11,8 +11,6 @@ import re
 import pytest
 from sqlalchemy import select
 
-from . import play  # noqa: F401  (fixture)
-
 BOT_FILE = os.path.join("f_app", "tests.py")
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from tests.conftest import copy_project
-from tests.live.helpers import create
+from tests.support.participants import create
+from tests.support.projects import copy_project
 
 SCREENSHOTS = os.environ.get("OTREE_SCREENSHOTS")  # a folder to keep screenshots in, for checking by eye
 

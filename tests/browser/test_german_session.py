@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 from otree import i18n_tools
-from tests.conftest import copy_project
-from tests.live.helpers import create
+from tests.support.participants import create
+from tests.support.projects import copy_project
 
 
 def test_german_session(tmp_path, live_server, chromium):

@@ -7,7 +7,7 @@ import os
 import shutil
 
 from otree.web.rendering import PACKAGE_DIR
-from tests.live.helpers import create
+from tests.support.participants import create
 
 
 def sample_project(tmp_path) -> str:

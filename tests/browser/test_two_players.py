@@ -6,9 +6,8 @@ from __future__ import annotations
 import os
 import re
 
-
-from tests.conftest import copy_project
-from tests.live.helpers import create
+from tests.support.participants import create
+from tests.support.projects import copy_project
 
 
 def test_two_players_through_a_wait_page(tmp_path, live_server, chromium):

@@ -9,8 +9,13 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from otree import channels
-from otree.channels import (AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer, DenyConnection,
-                            async_to_sync, get_channel_layer)
+from otree.channels import (
+    AsyncJsonWebsocketConsumer,
+    AsyncWebsocketConsumer,
+    DenyConnection,
+    async_to_sync,
+    get_channel_layer,
+)
 from otree.channels.generic import handler_name
 from otree.urls import path
 

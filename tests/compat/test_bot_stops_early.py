@@ -6,7 +6,7 @@ before the last; when a later round's bot still has submissions, they must fit t
 
 from __future__ import annotations
 
-from . import bots, config, make_project  # noqa: F401  (fixtures)
+from . import config
 
 GAME = '''\
 from otree.api import *

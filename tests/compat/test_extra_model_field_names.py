@@ -7,8 +7,6 @@ import pytest
 from otree.errors import ConfigError
 from otree.project import load_project
 
-from . import bots, make_project  # noqa: F401  (fixtures)
-
 APP = '''\
 from otree.api import *
 
@@ -66,7 +64,8 @@ class PlayerBot(Bot):
         yield Task
 '''
 
-PAGE = "{{ block content }}{{ for t in trials }}{{ t.group }}-{{ t.round_number }} {{ endfor }}{{ next_button }}{{ endblock }}"
+PAGE = ("{{ block content }}{{ for t in trials }}{{ t.group }}-{{ t.round_number }} {{ endfor }}"
+        "{{ next_button }}{{ endblock }}")
 
 
 def test_extra_model_fields_named_like_round_model_attributes(make_project, bots):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from . import bots, make_project  # noqa: F401  (fixtures)
-
 APP = '''\
 from otree.api import *
 

@@ -7,10 +7,6 @@ and choice.choice_label. Both template styles and both app formats.
 
 from __future__ import annotations
 
-import re
-
-from . import bots, make_project  # noqa: F401  (fixtures)
-
 NOSELF = '''\
 from otree.api import *
 
@@ -75,7 +71,8 @@ class PlayerBot(Bot):
         assert 'A &lt;nick&gt;name' in found[1][1]
         cells = re.findall(r'<td class="choice">(.*?)</td>', self.html)
         assert len(cells) == 2, cells
-        assert cells[0].startswith('<input class="form-check-input" type="radio" name="offer" id="id_offer-0" value="1"')
+        assert cells[0].startswith(
+            '<input class="form-check-input" type="radio" name="offer" id="id_offer-0" value="1"')
         assert cells[1].endswith('<label class="form-check-label" for="id_offer-1">High</label>')
         yield SubmissionMustFail(Ask, dict(age=12, nickname='x', offer=2), error_fields=['age'])
         errors = rows(self.html)[0][1].split('|')[2]

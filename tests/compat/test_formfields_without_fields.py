@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from . import bots, make_project  # noqa: F401  (fixtures)
-
 APP = '''\
 from otree.api import *
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from . import bots, make_project  # noqa: F401  (fixtures)
-
 MODELS = '''\
 from otree.api import models, BaseConstants, BaseSubsession, BaseGroup, BasePlayer
 
@@ -63,10 +61,12 @@ def test_global_base_templates_fall_back_to_otrees(make_project, bots, base):
 
 
 def test_the_projects_own_global_page_wins(make_project, bots):
-    page = '{% extends "global/Page.html" %}{% block content %}<p id="greeting">Hello</p>{% next_button %}{% endblock %}'
+    page = ('{% extends "global/Page.html" %}'
+            '{% block content %}<p id="greeting">Hello</p>{% next_button %}{% endblock %}')
     own = '{% extends "otree/Page.html" %}{% block global_scripts %}<script id="mine"></script>{% endblock %}'
     make_project({"legacy/__init__.py": "", "legacy/models.py": MODELS, "legacy/pages.py": PAGES,
-                  "legacy/tests.py": TESTS.replace("yield pages.Hello", "assert 'id=\"mine\"' in self.html\n        yield pages.Hello"),
+                  "legacy/tests.py": TESTS.replace(
+                      "yield pages.Hello", "assert 'id=\"mine\"' in self.html\n        yield pages.Hello"),
                   "legacy/templates/legacy/Hello.html": page, "_templates/global/Page.html": own})
     run = bots()
     assert run.ok, run.output

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import bots, config, make_project  # noqa: F401  (fixtures)
+from . import config
 
 APP = '''\
 from otree.api import *
@@ -57,7 +57,8 @@ class PlayerBot(Bot):
 
 def test_mock_exogenous_data(make_project, bots):
     make_project(
-        {"labels/__init__.py": APP, "labels/tests.py": TESTS, "labels/Hello.html": "{{ block content }}{{ next_button }}{{ endblock }}",
+        {"labels/__init__.py": APP, "labels/tests.py": TESTS,
+         "labels/Hello.html": "{{ block content }}{{ next_button }}{{ endblock }}",
          "shared_out.py": SHARED_OUT},
         configs=[config("mocked", ["labels"], 2, mock_exogenous_data=True), config("plain", ["labels"], 2)],
     )

@@ -7,7 +7,7 @@ import pytest
 from otree.errors import ConfigError
 from otree.project import load_project
 
-from . import SETTINGS, bots, config, make_project  # noqa: F401  (fixtures)
+from . import config
 
 APP = '''\
 import otree.settings

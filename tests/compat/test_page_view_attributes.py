@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-
-from . import bots, make_project  # noqa: F401  (fixtures)
-
 APP = '''\
 from otree.api import *
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from otree.errors import ConfigWarning
 
-from . import bots, config, make_project  # noqa: F401  (fixtures)
+from . import config
 
 SOLO = '''\
 from otree.api import *

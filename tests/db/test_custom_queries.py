@@ -22,6 +22,7 @@ def market(load):
 
 def test_filter_by_fields_and_links(market):
     from market import Player
+
     from otree.db.core import Session
 
     with unit_of_work() as db:

@@ -8,7 +8,6 @@ fixed by `otree resetdb`). Every test runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import pytest
-from conftest import copy_project
 from sqlalchemy import func, inspect, select, text
 
 from otree.cli import main as otree_main
@@ -18,6 +17,7 @@ from otree.db.engine import get_engine
 from otree.errors import SchemaError
 from otree.project import load_project
 from otree.session import create_session
+from tests.support.projects import copy_project
 
 
 def load_version(name: str, tmp_path, db_url: str):

@@ -3,32 +3,11 @@ then a wait page for everyone), in-process clients and live servers."""
 
 from __future__ import annotations
 
-import json
 import os
-import re
-import shutil
-import time
 
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def copy_monitored(destination) -> str:
-    target = os.path.join(str(destination), "monitored")
-    shutil.copytree(os.path.join(HERE, "projects", "monitored"), target,
-                    ignore=shutil.ignore_patterns("__pycache__", "db.sqlite3*"))
-    return target
-
-
-def new_session(n: int = 4) -> tuple[str, list[str]]:
-    """A session of the loaded project: its code and its participants' codes."""
-    from otree.db import unit_of_work
-    from otree.session import create_session
-
-    with unit_of_work():
-        session = create_session("monitored", n)
-        return session.code, [p.code for p in session.get_participants()]
+from tests.support.monitor import copy_monitored
 
 
 @pytest.fixture
@@ -56,30 +35,16 @@ def client(monitored):
         yield client
 
 
-def csrf_token(html: str) -> str:
-    match = re.search(r'name="csrftoken" value="([^"]+)"', html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
+@pytest.fixture
+def setup(tmp_path, monkeypatch, live_server):
+    from otree.db.engine import set_engine
+    from otree.project import load_project
+    from tests.support.monitor import new_session
 
-
-def row_of(message: dict, code: str) -> dict | None:
-    return next((row for row in message.get("rows", []) if row["code"] == code), None)
-
-
-def wait_for_row(ws, code: str, check, timeout: float = 10) -> dict:
-    """Read monitor messages until one has a row of this participant for which check(row) holds."""
-    deadline = time.monotonic() + timeout
-    seen = []
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise AssertionError(f"no matching row for {code} within {timeout}s; rows seen: {seen}")
-        try:
-            message = json.loads(ws.recv(timeout=remaining))
-        except TimeoutError:
-            raise AssertionError(f"no matching row for {code} within {timeout}s; rows seen: {seen}") from None
-        row = row_of(message, code)
-        if row is not None:
-            seen.append(row)
-            if check(row):
-                return row
+    path = copy_monitored(tmp_path)
+    monkeypatch.chdir(path)
+    db_url = f"sqlite:///{os.path.join(path, 'db.sqlite3')}"
+    load_project(path, database_url=db_url)
+    session_code, codes = new_session(4)
+    yield live_server(path, db_url), session_code, codes
+    set_engine(None)

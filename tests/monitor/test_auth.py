@@ -10,8 +10,7 @@ import pytest
 from starlette.websockets import WebSocketDisconnect
 
 from otree.conf import settings
-
-from .conftest import csrf_token, new_session
+from tests.support.monitor import csrf_token, new_session
 
 pytestmark = pytest.mark.timeout(60)
 

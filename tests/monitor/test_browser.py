@@ -3,45 +3,13 @@ monitor's advance buttons move a participant's open page on by itself."""
 
 from __future__ import annotations
 
-import os
-
 import httpx
 import pytest
 
-from tests.live.helpers import start
-
-from .conftest import copy_monitored
-
-WAIT_MS = 10_000
+from tests.support.monitor import WAIT_MS, cell, wait_for_cell
+from tests.support.participants import start
 
 pytestmark = pytest.mark.timeout(120)
-
-
-@pytest.fixture
-def setup(tmp_path, monkeypatch, live_server):
-    from otree.db.engine import set_engine
-    from otree.project import load_project
-
-    from .conftest import new_session
-
-    path = copy_monitored(tmp_path)
-    monkeypatch.chdir(path)
-    db_url = f"sqlite:///{os.path.join(path, 'db.sqlite3')}"
-    load_project(path, database_url=db_url)
-    session_code, codes = new_session(4)
-    yield live_server(path, db_url), session_code, codes
-    set_engine(None)
-
-
-def cell(page, code: str, name: str) -> str:
-    return f'#monitor-rows tr[data-code="{code}"] td.m-{name}'
-
-
-def wait_for_cell(page, code: str, name: str, text: str) -> None:
-    page.wait_for_function(
-        "([selector, text]) => { const td = document.querySelector(selector); "
-        "return td !== null && td.textContent.trim() === text; }",
-        arg=[cell(page, code, name), text], timeout=WAIT_MS)
 
 
 def test_monitor_follows_and_advances_participants(setup, chromium):

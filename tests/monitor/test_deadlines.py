@@ -15,8 +15,7 @@ from otree.project import get_project
 from otree.session import create_session
 from otree.timeouts import timeout_key
 from otree.web.monitor import time_left
-
-from .conftest import csrf_token
+from tests.support.monitor import csrf_token
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -14,9 +14,8 @@ from otree.db import unit_of_work
 from otree.db.core import Participant
 from otree.db.records import PageTime
 from otree.project import get_project
-from tests.live.helpers import receive_json, socket_url, start
-
-from .conftest import csrf_token, new_session, wait_for_row
+from tests.support.monitor import csrf_token, new_session, wait_for_row
+from tests.support.participants import receive_json, socket_url, start
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -9,9 +9,8 @@ import os
 import httpx
 import pytest
 
-from tests.live.helpers import start
-
-from .test_browser import WAIT_MS, cell, setup, wait_for_cell  # noqa: F401 - setup is the fixture
+from tests.support.monitor import WAIT_MS, cell, wait_for_cell
+from tests.support.participants import start
 
 pytestmark = pytest.mark.timeout(120)
 SCREENSHOTS = os.environ.get("OTREE_SCREENSHOTS")  # a folder to keep screenshots in, for checking by eye
@@ -74,7 +73,8 @@ def test_monitor_sorts_summarises_highlights_and_charts(setup, chromium):
         monitor.wait_for_selector(f'#monitor-rows tr[data-code="{codes[0]}"] .m-presence-disconnected', timeout=WAIT_MS)
         assert summary(monitor, "dropped") == "0"
         # the highlight fades
-        monitor.wait_for_function(f"!document.querySelector('{cell(monitor, codes[0], 'page')}').classList.contains('m-changed')",
+        monitor.wait_for_function(
+            f"!document.querySelector('{cell(monitor, codes[0], 'page')}').classList.contains('m-changed')",
                                   timeout=WAIT_MS)
 
     # Sorting: by progress (P1 is furthest), descending on the second click, back by ID.

@@ -11,8 +11,7 @@ from otree import monitor
 from otree.db import unit_of_work
 from otree.db.core import Participant, Session
 from otree.web.monitor import since
-
-from .conftest import new_session
+from tests.support.monitor import new_session
 
 pytestmark = pytest.mark.timeout(120)
 

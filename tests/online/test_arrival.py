@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 
 from otree.db import unit_of_work
 from otree.db.core import Participant
-from tests.conftest import copy_project
-from tests.live.helpers import create, start
+from tests.support.participants import create, start
+from tests.support.projects import copy_project
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -14,13 +14,13 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from otree.db import unit_of_work
 from otree import monitor
+from otree.db import unit_of_work
 from otree.db.core import Participant, Session
 from otree.export import export_wide
 from otree.project import get_project
-from tests.conftest import copy_project
-from tests.live.helpers import create, start
+from tests.support.participants import create, start
+from tests.support.projects import copy_project
 
 pytestmark = pytest.mark.timeout(120)
 TIMEOUT = 2.0  # pgg's Contribute page

@@ -13,8 +13,8 @@ from otree.db import unit_of_work
 from otree.db.core import Participant
 from otree.db.records import CompletedGroupWaitPage
 from otree.project import get_project
-from tests.conftest import copy_project
-from tests.live.helpers import create, start
+from tests.support.participants import create, start
+from tests.support.projects import copy_project
 
 pytestmark = pytest.mark.timeout(180)
 MAX_WAIT = 1.0  # pgg_leave's max_wait
@@ -95,11 +95,11 @@ def test_leave_and_last_arrival_at_the_same_instant_complete_the_group_once(tmp_
             barrier = threading.Barrier(2)
             results = {}
 
-            def leave():
+            def leave(barrier=barrier, results=results, clients=clients, waiting=waiting):
                 barrier.wait()
                 results["leave"] = clients[0].post(str(waiting.url), data=LEAVE)
 
-            def arrive():
+            def arrive(barrier=barrier, results=results, clients=clients, first=first):
                 barrier.wait()
                 results["arrive"] = clients[2].post(str(first[2].url), data={"contribution": "30"})
 

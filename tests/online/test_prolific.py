@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from otree.db import unit_of_work
 from otree.db.core import Participant, Session
-from tests.conftest import copy_project
-from tests.live.helpers import create
+from tests.support.participants import create
+from tests.support.projects import copy_project
 
 pytestmark = pytest.mark.timeout(120)
 DONE = "https://app.prolific.com/submissions/complete?cc="
@@ -45,7 +45,8 @@ def test_links_with_and_without_parameters_and_a_repeated_pid(tmp_path, db_url, 
         partial = client.get(link, params={"PROLIFIC_PID": PID})
         assert partial.status_code == 400 and "STUDY_ID, SESSION_ID is missing" in partial.text
         forged = client.get(link, params={"PROLIFIC_PID": "<script>", "STUDY_ID": STUDY, "SESSION_ID": SESSION})
-        assert forged.status_code == 400 and "PROLIFIC_PID is malformed" in forged.text and "<script>" not in forged.text
+        assert forged.status_code == 400
+        assert "PROLIFIC_PID is malformed" in forged.text and "<script>" not in forged.text
 
         first = arrive(client, link)
         assert first.status_code == 200 and "Contribute" in first.text

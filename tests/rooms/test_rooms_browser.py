@@ -7,7 +7,7 @@ import os
 
 import httpx
 
-from .conftest import make_rooms_project
+from tests.support.rooms import make_rooms_project
 
 
 def test_room_in_a_browser(tmp_path, live_server, chromium):

@@ -8,8 +8,7 @@ import pytest
 
 from otree import rooms
 from otree.errors import ConfigError
-
-from .conftest import LABELS, make_rooms_project
+from tests.support.rooms import LABELS, make_rooms_project
 
 
 @pytest.fixture

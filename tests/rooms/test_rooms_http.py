@@ -15,8 +15,7 @@ from otree.db import unit_of_work
 from otree.db.core import Participant, Session
 from otree.db.rooms_tables import RoomParticipantVars
 from otree.session import create_session
-
-from .conftest import LABELS, csrf_of, wait_socket_url
+from tests.support.rooms import LABELS, csrf_of, wait_socket_url
 
 
 def path_of(response) -> str:

@@ -13,9 +13,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from otree import rooms
-
-from .conftest import make_rooms_project, wait_socket_url
-
+from tests.support.rooms import make_rooms_project, wait_socket_url
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import websockets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import logged_in_client
+from tests.support.security import logged_in_client
 
 pytestmark = pytest.mark.postgres
 

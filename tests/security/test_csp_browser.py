@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from tests.conftest import copy_project
+from tests.support.projects import copy_project
 
 
 def test_admin_pages_raise_no_csp_violations(tmp_path, live_server, chromium):

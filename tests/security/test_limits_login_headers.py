@@ -13,7 +13,7 @@ import websockets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import PASSWORD, REST_KEY, logged_in_client
+from tests.support.security import PASSWORD, REST_KEY, logged_in_client
 
 pytestmark = pytest.mark.postgres
 
@@ -70,7 +70,8 @@ def test_form_field_count_limit(server):
 
 
 def test_malformed_multipart_is_a_400(server):
-    for body, ctype in [(b"--xx\r\nContent-Disposition: form-data\r\n\r\nv\r\n--xx--", "multipart/form-data; boundary=xx"),
+    for body, ctype in [(b"--xx\r\nContent-Disposition: form-data\r\n\r\nv\r\n--xx--",
+                         "multipart/form-data; boundary=xx"),
                         (b"garbage", "multipart/form-data"),
                         (b"--b\r\nContent-Disposition: form-data; name=\"a\"\r\n", "multipart/form-data; boundary=b"),
                         (b"\x0c\xd5\xa1\xf76c\x91", "multipart/form-data; boundary=bnd"),
@@ -123,8 +124,9 @@ def test_failed_logins_are_rate_limited_per_client(server):
     headers = {"x-forwarded-for": "203.0.113.7"}
     with httpx.Client(base_url=server.url, timeout=30, headers=headers) as client:
         token = re.search(r'name="csrftoken" value="([^"]+)"', client.get("/login").text).group(1)
-        statuses = [client.post("/login", data=dict(username="admin", password=f"wrong{i}", csrftoken=token)).status_code
-                    for i in range(5)]
+        statuses = [
+            client.post("/login", data=dict(username="admin", password=f"wrong{i}", csrftoken=token)).status_code
+            for i in range(5)]
         assert statuses == [200] * 5
         refused = client.post("/login", data=dict(username="admin", password=PASSWORD, csrftoken=token))
         assert refused.status_code == 429 and "Too many failed login attempts" in refused.text

@@ -116,7 +116,8 @@ def test_url_space(server, prefix, segments, query):
     path = prefix + "/".join(quote(s, safe="") for s in segments)
     before = _session_count(server)
     # An absolute URL, so that a path like "//x" stays a path (httpx refuses it as a relative URL).
-    response = server.http.get(server.url + path, params={"participant_label": query, "next": query}, follow_redirects=False)
+    response = server.http.get(server.url + path, params={"participant_label": query, "next": query},
+                               follow_redirects=False)
     assert response.status_code < 500, (path, response.text[:300])
     assert _session_count(server) == before
 

@@ -16,9 +16,8 @@ import time
 import httpx
 import pytest
 
-from conftest import copy_project
-
-from .test_servers import OTREE, REDIS_URL, STOP_TIMEOUT_S, free_port, server_workers, start_server  # noqa: F401
+from tests.support.projects import copy_project
+from tests.support.servers import OTREE, REDIS_URL, STOP_TIMEOUT_S, free_port, server_workers
 
 TIMEOUT_S = 2
 

@@ -11,8 +11,8 @@ import httpx
 from sqlalchemy import select
 
 from otree.db import unit_of_work
-from tests.conftest import copy_project
-from tests.live.helpers import create, start
+from tests.support.participants import create, start
+from tests.support.projects import copy_project
 
 PASSWORD = "market maker"
 

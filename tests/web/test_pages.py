@@ -4,7 +4,6 @@ page times, timeouts, and forms (validation messages, re-display, raw buttons, r
 from __future__ import annotations
 
 import re
-
 import time
 from decimal import Decimal
 

@@ -105,6 +105,7 @@ def test_public_goods_plays_through_the_web(public_goods):
 
     assert group_values(codes[0], "public_goods", 1, "total_contribution", "individual_share") == dict(
         total_contribution=Currency(60), individual_share=Currency(40))
+    assert group_values(codes[0], "public_goods", 1, "set_payoffs_runs") == dict(set_payoffs_runs=1)
     for i, code in enumerate(codes):
         assert player_values(code, "public_goods", 1, "payoff") == dict(payoff=Currency(100 - contributions[1][i] + 40))
     results = text_of(web.get(f"/p/{codes[0]}/public_goods/Results/4").text)
@@ -127,6 +128,7 @@ def test_public_goods_plays_through_the_web(public_goods):
         assert "Your earnings:" in text_of(page.text)
     assert group_values(codes[0], "public_goods", 2, "total_contribution", "individual_share") == dict(
         total_contribution=Currency(75), individual_share=Currency(50))
+    assert group_values(codes[0], "public_goods", 2, "set_payoffs_runs") == dict(set_payoffs_runs=1)
     for i, code in enumerate(codes):
         assert player_values(code, "public_goods", 2, "payoff") == dict(payoff=Currency(100 - contributions[2][i] + 50))
 
@@ -172,6 +174,8 @@ def test_public_goods_wait_page_runs_set_payoffs_once(public_goods):
         final, page = web.follow(f"/p/{code}/public_goods/ResultsWaitPage/3")
         assert final == f"/p/{code}/public_goods/Results/4", final
     assert group_values(codes[0], "public_goods", 1, "total_contribution") == dict(total_contribution=Currency(30))
+    # set_payoffs gives the same sums when run twice: only its own count shows it ran exactly once.
+    assert group_values(codes[0], "public_goods", 1, "set_payoffs_runs") == dict(set_payoffs_runs=1)
     for code in codes:
         assert player_values(code, "public_goods", 1, "payoff") == dict(payoff=Currency(110))
     ids = sorted(participant(c).id for c in codes)
@@ -230,7 +234,7 @@ def test_legacy_page_hooks_with_self(legacy):
     assert location(web.submit(f"/p/{p2}/legacy/Guess/1", dict(guess=15))) == f"/p/{p2}/legacy/SumWait/3"
     assert location(web.get(f"/p/{p2}/legacy/SumWait/3")) == f"/p/{p2}/legacy/Result/4"
     assert location(web.get(f"/p/{p1}/legacy/SumWait/3")) == f"/p/{p1}/legacy/Result/4"
-    assert group_values(p1, "legacy", 1, "sum_guess") == dict(sum_guess=20)
+    assert group_values(p1, "legacy", 1, "sum_guess", "arrive_runs") == dict(sum_guess=20, arrive_runs=1)
     result = web.get(f"/p/{p1}/legacy/Result/4").text
     assert '<p id="sum">Sum of guesses: 20</p>' in result
     assert '<p id="payoff">Your payoff: 25 points</p>' in result

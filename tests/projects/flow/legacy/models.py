@@ -29,6 +29,8 @@ class Subsession(BaseSubsession):
 
 class Group(BaseGroup):
     sum_guess = models.IntegerField()
+    # How often SumWait.after_all_players_arrive ran for this group (it must run exactly once).
+    arrive_runs = models.IntegerField(initial=0)
 
 
 class Player(BasePlayer):

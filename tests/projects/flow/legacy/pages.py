@@ -47,6 +47,7 @@ class SumWait(WaitPage):
 
     def after_all_players_arrive(self):
         # oTree 2 style: a method of the wait page, reading self.group
+        self.group.arrive_runs += 1
         self.group.sum_guess = sum(p.guess for p in self.group.get_players())
         for p in self.group.get_players():
             p.payoff = self.group.sum_guess + Constants.bonus

@@ -43,8 +43,11 @@ class Subsession(BaseSubsession):
 class Group(BaseGroup):
     total_contribution = models.CurrencyField()
     individual_share = models.CurrencyField()
+    # How often set_payoffs ran for this group (the wait page must run it exactly once).
+    set_payoffs_runs = models.IntegerField(initial=0)
 
     def set_payoffs(self):
+        self.set_payoffs_runs += 1
         players = self.get_players()
         self.total_contribution = sum(p.contribution for p in players)
         self.individual_share = (

@@ -12,9 +12,8 @@ from sqlalchemy import func, select
 
 from otree.db import unit_of_work
 from otree.project import get_project
-from tests.conftest import copy_project
-
-from .helpers import create, start
+from tests.support.participants import create, start
+from tests.support.projects import copy_project
 
 GROUPS = 8
 SIZE = 3
@@ -68,7 +67,8 @@ def test_after_all_players_arrive_runs_exactly_once_per_group(tmp_path, db_url, 
     assert all("/race/Results/" in url for url in finals), finals
 
     app = get_project().apps["race"]
-    AapaRun, SubsessionRun = (next(m for m in app.extra_models if m.__name__ == n) for n in ("AapaRun", "SubsessionRun"))
+    AapaRun, SubsessionRun = (
+        next(m for m in app.extra_models if m.__name__ == n) for n in ("AapaRun", "SubsessionRun"))
     with unit_of_work() as db:
         runs = dict(db.execute(select(AapaRun.group_id, func.count()).group_by(AapaRun.group_id)).all())
         assert len(runs) == GROUPS

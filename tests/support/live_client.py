@@ -10,7 +10,7 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
-from .helpers import start
+from tests.support.participants import start
 
 
 class Member:

@@ -13,10 +13,9 @@ from websockets.sync.client import connect
 from otree.db import unit_of_work
 from otree.db.live_tables import LiveReply
 from otree.project import get_project
-from tests.conftest import copy_project
-
-from .helpers import create
-from .live_client import Member, go_to
+from tests.support.live_client import Member, go_to
+from tests.support.participants import create
+from tests.support.projects import copy_project
 
 
 @pytest.fixture
@@ -55,6 +54,7 @@ def test_reply_keyed_by_id_in_group_reaches_only_that_member(group):
     group[2].nothing()
 
 
+@pytest.mark.server_errors_expected  # the live method's exception is logged with its traceback
 def test_error_in_live_method_answers_the_sender_and_keeps_other_sockets(group, caplog):
     for member in group:
         member.open()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import asyncio
+import re
 
 import httpx
 from sqlalchemy import select
@@ -60,7 +59,7 @@ def test_group_by_arrival_time_groups_in_arrival_order(load):
             page = await browser.start()
         assert page.headers.get("oTree-Wait-Page") == "1"
         page4 = await b[3].reload()
-        page2 = await b[1].reload()
+        await b[1].reload()
         assert "/gbat/Play/2" in b[3].url and "/gbat/Play/2" in b[1].url
         assert sorted(page4.text.split('id="partners">')[1].split("<")[0].split()) == sorted([b[3].code, b[1].code])
         assert (await b[0].reload()).headers.get("oTree-Wait-Page") == "1"  # still alone
@@ -102,7 +101,8 @@ def test_wait_page_title_body_and_own_template(load):
         await b[0].start()
         page = await b[0].next()
         assert page.headers["oTree-Wait-Page"] == "1"
-        assert re.search(r"<title>(\[\w+/P\d+\] )?Hold on</title>", page.text) and "Your partner is still reading." in page.text
+        assert re.search(r"<title>(\[\w+/P\d+\] )?Hold on</title>", page.text)
+        assert "Your partner is still reading." in page.text
         await b[1].start()
         await b[1].next()  # completes CustomTexts; b[1] goes on to OwnTemplate and waits there
         own = await b[1].reload()

@@ -12,10 +12,10 @@ from websockets.sync.client import connect
 
 from otree.db import unit_of_work
 from otree.project import get_project
-from tests.conftest import copy_project
+from tests.support.live_client import Member, go_to
+from tests.support.participants import create
+from tests.support.projects import copy_project
 
-from .helpers import create
-from .live_client import Member, go_to
 from .test_chat import chat_widgets
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

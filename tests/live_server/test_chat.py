@@ -13,10 +13,9 @@ import pytest
 from websockets.sync.client import connect
 
 from otree.templating.errors import TemplateError
-from tests.conftest import copy_project
-
-from .helpers import create
-from .live_client import Member, go_to
+from tests.support.live_client import Member, go_to
+from tests.support.participants import create
+from tests.support.projects import copy_project
 
 
 def chat_widgets(page_html: str) -> list[dict]:

@@ -8,9 +8,8 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
-from tests.conftest import copy_project
-
-from .helpers import create, receive_json, socket_url, start
+from tests.support.participants import create, receive_json, socket_url, start
+from tests.support.projects import copy_project
 
 
 @pytest.fixture

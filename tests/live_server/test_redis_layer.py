@@ -6,11 +6,8 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
-from tests.conftest import copy_project
-
-from .helpers import create, receive_json, socket_url, start
-
-
+from tests.support.participants import create, receive_json, socket_url, start
+from tests.support.projects import copy_project
 
 
 def test_wake_up_crosses_worker_processes(tmp_path, db_url, live_server, redis_url):

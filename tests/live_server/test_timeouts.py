@@ -21,9 +21,8 @@ from otree.db.core import Participant
 from otree.db.records import PageTime
 from otree.project import get_project
 from otree.timeouts import BROWSER_GRACE_S
-from tests.conftest import copy_project
-
-from .helpers import create, start
+from tests.support.participants import create, start
+from tests.support.projects import copy_project
 
 REDIS_URL = os.environ.get("OTREE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LATE_S = 1.0  # what "on time" means here: applied within 1 s of the deadline
