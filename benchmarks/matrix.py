@@ -13,8 +13,8 @@ A B A B so both sides see the same machine; medians over the rounds):
     .venv/bin/python benchmarks/matrix.py --bench-dir PATH/TO/LOADGEN [--only capacity_sqlite,bots]
 
 `--bench-dir` is the folder holding `run_pair.py` and `loadgen.py`. oTree 6.0.15 is installed in
-`--otree6-venv` (created on first use, with `requests` for its bots). Every raw result is written to benchmarks/results/, and
-a table of figures and ratios is printed and saved next to it as Markdown.
+`--otree6-venv` (created on first use, with `requests` for its bots). Every raw result is
+written to benchmarks/results/, and a table of figures and ratios is printed and saved next to it as Markdown.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ def ensure_otree6(venv: pathlib.Path) -> pathlib.Path:
     if not (venv / "bin" / "otree").exists():
         log("installing oTree 6.0.15 into", venv)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "otree==6.0.15", "psycopg2-binary", "requests"], check=True)
+        packages = ["otree==6.0.15", "psycopg2-binary", "requests"]
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", *packages], check=True)
     return venv / "bin"
 
 

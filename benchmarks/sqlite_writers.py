@@ -59,7 +59,7 @@ def run(url: str, queue: bool, threads: int, transactions: int) -> dict:
     def worker(n: int) -> None:
         mine = []
         start_line.wait()
-        for k in range(transactions):
+        for _ in range(transactions):
             t0 = time.perf_counter()
             with engine.begin() as conn:
                 submission(conn, n)

@@ -96,7 +96,7 @@ def load(project_dir, db_url):
 
 @pytest.fixture
 def load_sqlite(project_dir):
-    """Load a test project on a SQLite file (for tests about loading, not about databases), in the test's own AppState."""
+    """Load a test project on a SQLite file (for tests about loading, not databases), in the test's own AppState."""
     from otree.project import load_project
 
     def do_load(name: str, **kwargs):

@@ -1,4 +1,4 @@
-"""otree.state: an app runs with the AppState it was built with; `using` installs a state and restores the previous one."""
+"""otree.state: an app runs with the AppState it was built with; `using` installs a state, then restores the last."""
 
 from __future__ import annotations
 

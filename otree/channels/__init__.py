@@ -22,7 +22,7 @@ _loop: asyncio.AbstractEventLoop | None = None
 
 
 def get_channel_layer() -> BaseChannelLayer:
-    """The current AppState's channel layer (built on first use); usable from any thread or event loop (see proxy.py)."""
+    """The current AppState's channel layer (built on first use); usable from any thread or loop (proxy.py)."""
     app_state = state.current()
     if app_state.channel_layer is None:
         app_state.channel_layer = LayerProxy(_build_layer(), lambda: _loop)

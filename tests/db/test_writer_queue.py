@@ -52,7 +52,7 @@ def test_turns_are_handed_over_in_arrival_order():
         thread = threading.Thread(target=writer, args=(n,))
         thread.start()
         threads.append(thread)
-        _wait_until(lambda: queue.waiting == n + 1)  # n is queued before n + 1 starts
+        _wait_until(lambda n=n: queue.waiting == n + 1)  # n is queued before n + 1 starts
     queue.release()
     for thread in threads:
         thread.join(5)
@@ -121,7 +121,7 @@ def test_a_failed_transaction_gives_its_turn_back(engine):
     with pytest.raises(ZeroDivisionError):
         with engine.begin() as conn:
             conn.execute(text("UPDATE counter SET n = 99"))
-            1 / 0
+            raise ZeroDivisionError("the view failed")
     _acquire_in_another_thread(engine.otree_writer_queue)  # free again
     with engine.begin() as conn:
         conn.execute(text("UPDATE counter SET n = n + 1"))
