@@ -1,7 +1,10 @@
 """The session monitor: one row per participant, and the notifications that keep it live.
 
 A participant "moves" when their page position changes (a page submitted, a wait page
-left, the start link opened) or when their wait page's socket connects or disconnects.
+left, the start link opened), when a flag the monitor shows changes (dropout, left), or
+when their wait page's socket connects or disconnects. The modules that move participants
+announce it as the event "participant_moved" (otree.events); this module listens (from
+its import on: otree.flow imports it, so every server and task process has the listener).
 Each move registers, in the unit of work that made it, one message to the channel-layer
 group of the session's monitor, sent only after that unit of work has committed:
 
@@ -19,6 +22,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import select
 
+from otree import events
 from otree.channels import group_send_sync
 from otree.db.core import Participant
 from otree.db.uow import after_commit, current_session, has_current_session
@@ -54,6 +58,9 @@ def participant_moved(participant) -> None:
         pending = db.info[_PENDING_KEY] = {}
         after_commit(lambda: _send(pending))
     pending.setdefault(participant.session_id, set()).add(participant.id)
+
+
+events.listen(events.PARTICIPANT_MOVED, participant_moved)
 
 
 def notify(session_id: int, participant_ids: Iterable[int]) -> None:

@@ -20,6 +20,7 @@ from typing import Any, Callable
 from sqlalchemy import MetaData
 from sqlalchemy.orm import registry as Registry
 
+from otree import state
 from otree.conf import settings
 from otree.constants import BaseConstants, get_constant, role_names
 from otree.errors import ConfigError, find_line, warn_config
@@ -162,7 +163,7 @@ def load_project(root: str | None = None, *, init_db: bool = True, database_url:
         # (of a corrected or another project, in the same process) would import them again.
         _forget_modules(project)
         raise
-    _current = project
+    _current = state.current().project = project
     if init_db:
         init_database(project)
     return project
@@ -185,7 +186,7 @@ def _unload_previous() -> None:
     if _current is None:
         return
     _forget_modules(_current)
-    _current = None
+    _current = state.current().project = None
 
 
 def _forget_modules(project: Project) -> None:
