@@ -18,14 +18,17 @@ and what the admin sees is what was committed, whichever worker process made the
 from __future__ import annotations
 
 import time
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from otree import events
+from otree import events, state
 from otree.channels import group_send_sync
 from otree.db.core import Participant
-from otree.db.uow import after_commit, current_session, has_current_session
+from otree.db.uow import after_commit, current_session, has_current_session, unit_of_work
+
+if TYPE_CHECKING:
+    from otree.pages import Slot
 
 # Presence on a wait page (the "waiting" column): the page's socket is connected or not.
 CONNECTED = "connected"
@@ -80,10 +83,6 @@ def set_waitpage_presence(participant_id: int, page_index: int, connected: bool)
 
     Runs in its own unit of work; the monitor hears of it only if the flag changed.
     """
-    from sqlalchemy import update
-
-    from otree.db.uow import unit_of_work
-
     with unit_of_work() as db:
         query = (update(Participant)
                  .where(Participant.id == participant_id, Participant._waitpage_is_connected != connected)
@@ -122,10 +121,12 @@ def page_labels(session) -> list[str]:
             else f"{slot.app.name} {slot.name}" for slot in _slots(session)]
 
 
-def _slots(session) -> list:
-    from otree.pages import page_sequence
-
-    return page_sequence(session.config["app_sequence"])
+def _slots(session) -> list[Slot]:
+    """The session's page sequence, from the loaded project (this module never imports otree.pages)."""
+    project = state.current().project
+    if project is None:
+        raise RuntimeError("No project is loaded (run otree from your project folder).")
+    return project.page_sequence(session.config["app_sequence"])
 
 
 def _row(p: Participant, wait_slot, waits_for: list[int]) -> dict[str, Any]:

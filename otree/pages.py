@@ -190,25 +190,19 @@ def current_project() -> Project:
 
 
 def page_sequence(app_sequence) -> list[Slot]:
-    """Every page of a session in order (cached on the project: it only depends on the immutable project).
+    """Every page of a session in order (the loaded project's, see Project.page_sequence).
 
     The cache lives on the Project object itself, not in a global keyed by id(project): a
     project loaded later (tests, `otree` reloading) can get the id of a freed one, and would
     then be handed the old project's slots, whose models are no longer mapped.
     """
-    project = current_project()
-    key = tuple(app_sequence)
-    cache = project.__dict__.setdefault("_page_sequences", {})
-    slots = cache.get(key)
-    if slots is None:
-        slots = cache[key] = _sequence(project, key)
-    return slots
+    return current_project().page_sequence(app_sequence)
 
 
-def _sequence(project, app_sequence: tuple[str, ...]) -> list[Slot]:
+def sequence_of(apps) -> list[Slot]:
+    """The slots of these apps in play order: every round of each app, every page of each round."""
     slots: list[Slot] = []
-    for app_name in app_sequence:
-        app = project.apps[app_name]
+    for app in apps:
         for round_number in range(1, app.num_rounds + 1):
             for page_class in app.page_sequence:
                 slots.append(Slot(len(slots) + 1, app, round_number, page_class))
