@@ -10,6 +10,9 @@ worker process or machine, one runs the hook and the others see its completion r
 This runs in its own unit of work, after the arriving participant's page submission has
 committed: it then holds no row locks when it takes the group lock, so two groups' (or a
 group's and a participant's) transactions can never wait for each other in a cycle.
+
+The three kinds of wait page (a group's, all groups' of a round, group_by_arrival_time)
+differ in their socket, completion record and channel: `KINDS` lists them in one table.
 """
 
 from __future__ import annotations

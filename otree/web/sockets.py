@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
-from starlette.routing import WebSocketRoute
 
 from otree import waitpages
 from otree.channels.consumer import AsyncJsonWebsocketConsumer
@@ -85,16 +84,6 @@ class SubsessionWaitPageConsumer(_WaitPageConsumer):
 
 class GBATWaitPageConsumer(_WaitPageConsumer):
     kind = waitpages.GBAT
-
-
-CONSUMERS: dict[str, type[_WaitPageConsumer]] = {
-    consumer.kind.name: consumer for consumer in (GroupWaitPageConsumer, SubsessionWaitPageConsumer, GBATWaitPageConsumer)
-}
-
-
-def wait_page_routes() -> list:
-    """One WebSocket route per kind of wait page, at the path its pages connect to (otree.waitpages.KINDS)."""
-    return [WebSocketRoute(kind.socket_path, CONSUMERS[kind.name].as_endpoint()) for kind in waitpages.KINDS.values()]
 
 
 class AutoAdvanceConsumer(AsyncJsonWebsocketConsumer):
