@@ -94,7 +94,7 @@ def gbat_channel(session_id: int, page_index: int) -> str:
 
 
 def socket_url(page: WaitPage) -> str:
-    """The WebSocket this wait page's browser listens on (reference §9.5)."""
+    """The WebSocket this wait page's browser listens on (the URLs and query parameters of oTree's wait pages)."""
     kind = kind_of(type(page))
     session_id, index, pid = page.session.id, page._index_in_pages, page.participant.id
     query = f"session_pk={session_id}&page_index={index}"

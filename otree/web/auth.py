@@ -1,4 +1,4 @@
-"""Admin authentication (reference §8.1): auth levels, login, the signed session cookie, CSRF.
+"""Admin authentication: auth levels, login, the signed session cookie, CSRF.
 
 OTREE_AUTH_LEVEL unset: everything is open. DEMO: the demo and per-session pages are open,
 the rest of the admin needs login. STUDY: every admin page and admin WebSocket needs login.

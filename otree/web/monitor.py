@@ -1,4 +1,4 @@
-"""The Monitor tab of a session (reference §8.2, §9.9): live participant rows and advancing participants.
+"""The Monitor tab of a session: live participant rows and advancing participants.
 
 GET  /SessionMonitor/{code}      the table (rendered once; the page then follows the socket)
 WS   /session_monitor/{code}     {"rows": [...], "now": t} on connect, then the rows of the
@@ -41,7 +41,7 @@ from .endpoints import endpoint, retrying
 
 logger = logging.getLogger("otree.monitor")
 
-AREA = "demo"  # open under OTREE_AUTH_LEVEL=DEMO, login under STUDY (reference §4.2)
+AREA = "demo"  # open under OTREE_AUTH_LEVEL=DEMO, login under STUDY
 
 
 # -- the page -----------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Participant WebSockets: wait pages and auto-advance (oTree's protocol, reference §9.5).
+"""Participant WebSockets: wait pages and auto-advance (oTree's protocol).
 
 A socket first joins its channel-layer group and only then checks the database, so a
 wake-up sent between the page load and the socket connecting is never lost.
