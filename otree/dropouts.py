@@ -18,6 +18,7 @@ import time
 
 from sqlalchemy import case, func, select, update
 
+from otree import events, pages, tasks, timeouts
 from otree.db.core import Participant
 from otree.db.uow import READ_ATTEMPT, NeedsWrite, current_session, unit_of_work
 
@@ -49,7 +50,7 @@ def mark(page) -> None:
     if participant.is_dropout:
         return
     participant.is_dropout = True
-    _notify_monitor(participant)
+    events.emit(events.PARTICIPANT_MOVED, participant)  # the monitor shows who dropped out
     hook = page._app.model_hook(page._app.Player, "on_dropout")
     if hook is not None:
         hook(page.player)
@@ -87,15 +88,12 @@ def welcome_back(page) -> None:
         return
     participant.is_dropout = False
     participant._last_activity_at = time.time()
-    _notify_monitor(participant)
-    from otree import tasks
-    from otree.timeouts import start_timer, timeout_key
-
+    events.emit(events.PARTICIPANT_MOVED, participant)
     if participant._timeout_page_index == page._index_in_pages:
-        tasks.cancel(timeout_key(participant.id, page._index_in_pages))
+        tasks.cancel(timeouts.timeout_key(participant.id, page._index_in_pages))
         participant._timeout_page_index = None
         participant._timeout_expiration_time = None
-        start_timer(page)
+        pages.start_timer(page)
 
 
 def group_dropouts(page) -> list[int]:
@@ -133,9 +131,3 @@ def socket_connected(code: str, page_index: int | None, connected: bool) -> None
             .values(_browser_connections=case((current + delta < 0, 0), else_=current + delta))
             .execution_options(synchronize_session=False)
         )
-
-
-def _notify_monitor(participant: Participant) -> None:
-    from otree.monitor import participant_moved
-
-    participant_moved(participant)

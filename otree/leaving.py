@@ -20,6 +20,7 @@ import time
 
 from sqlalchemy import func, select
 
+from otree import events, waitpages
 from otree.db.core import Participant
 from otree.db.records import CompletedGBATGroup
 from otree.db.uow import READ_ATTEMPT, current_session
@@ -44,21 +45,6 @@ def seconds_until_leave(page: WaitPage) -> float | None:
     return max(0.0, arrived + limit - time.time())
 
 
-def is_active_waiter(participant: Participant, now: float | None = None) -> bool:
-    """Whether group_by_arrival_time may group this waiter: not a dropout, and their browser is
-    connected, or they arrived on the page recently (their socket may not be open yet)."""
-    from otree.conf import settings
-
-    if participant.is_dropout:
-        return False
-    if participant._is_bot or participant._waitpage_is_connected:
-        return True
-    window = float(settings.get("GBAT_INACTIVE_SECONDS_UNTIL_PROMPT", 120) or 0) + \
-        float(settings.get("GBAT_INACTIVE_SECONDS_TO_CONFIRM", 15) or 0)
-    arrived = participant._page_arrived_at
-    return arrived is None or (now or time.time()) - arrived < window
-
-
 def _nobody_else_can_come(page: WaitPage) -> bool:
     """group_by_arrival_time: everyone else is at or past this page, so those still waiting here
     (too few for a group, or they would have been grouped) will never be grouped: they may leave now."""
@@ -75,18 +61,12 @@ def leave(page: WaitPage) -> list[Slot] | None:
 
     Runs in its own unit of work, which must not hold row locks yet (the same order as arriving).
     """
-    from otree import waitpages
-
     participant, index = page.participant, page._index_in_pages
     remaining = seconds_until_leave(page)
     if remaining is None or remaining > 0.05:
         return None
     db = current_session()
-    player = page.player
-    if page.group_by_arrival_time or page.wait_for_all_groups:
-        waitpages._lock(type(player.subsession), player.subsession.id)
-    else:
-        waitpages._lock(type(player.group), player.group_id)
+    waitpages.lock_wait(page)
     locked = db.scalars(select(Participant).where(Participant.id == participant.id).with_for_update()).one()
     db.refresh(locked)
     if locked._index_in_pages != index:
@@ -95,9 +75,7 @@ def leave(page: WaitPage) -> list[Slot] | None:
         return None  # the wait is over: they go on with their group, not away from it
     target = _target_index(page)
     participant.left_wait_page = True
-    from otree.monitor import participant_moved
-
-    participant_moved(participant)
+    events.emit(events.PARTICIPANT_MOVED, participant)
     record_completion(page)
     participant._index_in_pages = target
     participant._last_request_timestamp = time.time()
@@ -105,8 +83,6 @@ def leave(page: WaitPage) -> list[Slot] | None:
 
 
 def _completed(page: WaitPage) -> bool:
-    from otree.waitpages import is_complete
-
     session_id, index = page.session.id, page._index_in_pages
     if page.group_by_arrival_time:
         db = current_session()
@@ -116,8 +92,8 @@ def _completed(page: WaitPage) -> bool:
                                                                                 page_index=index))
         return page.player.group.id_in_subsession <= formed
     if page.wait_for_all_groups:
-        return is_complete(session_id, index, None, "subsession")
-    return is_complete(session_id, index, page.player.group_id, "group")
+        return waitpages.is_complete(session_id, index, None, "subsession")
+    return waitpages.is_complete(session_id, index, page.player.group_id, "group")
 
 
 def _target_index(page: WaitPage) -> int:

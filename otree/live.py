@@ -18,7 +18,7 @@ import asyncio
 import inspect
 from typing import Any
 
-from otree.pages import BasePage, call_hook, find_hook
+from otree.pages import BasePage, call_hook, find_hook, hook_function
 
 STATE_HOOK = "live_state"
 
@@ -40,36 +40,19 @@ def live_group(session_code: str, page_index: int, participant_code: str) -> str
     return f"live-{session_code}-{page_index}-{participant_code}"
 
 
-def _target(page_class, app):
-    """The function live_method resolves to (for telling an async generator from a plain function)."""
-    raw = find_hook(page_class, "live_method")
-    if isinstance(raw, str):
-        return getattr(app.Player, raw, None)
-    if isinstance(raw, staticmethod):
-        return raw.__func__
-    return raw
-
-
 def is_streaming(page_class, app) -> bool:
     """Whether the page's live_method is an async generator (`async def` with `yield`)."""
-    return inspect.isasyncgenfunction(_target(page_class, app))
+    return inspect.isasyncgenfunction(hook_function(page_class, app, "live_method"))
 
 
 def invoke(page: BasePage, data: Any):
-    """Call the live method the way the app's format expects; a result, or an async generator."""
-    raw = find_hook(type(page), "live_method")
-    if raw is None:
+    """Call the live method the way the app's format expects (otree.pages.call_hook); a result, or an async generator.
+
+    oTree 3's self format may name a Player method instead: live_method = 'live_bid'.
+    """
+    if find_hook(type(page), "live_method") is None:
         raise ValueError(f"{type(page).__name__} has no live_method")
-    if isinstance(raw, str):
-        # oTree 3 self format: the name of a Player method, live_method = 'live_bid'.
-        method = getattr(page.player, raw, None)
-        if method is None:
-            raise AttributeError(f"{type(page).__name__}.live_method = {raw!r}, but Player has no method {raw!r}")
-        return method(data)
-    if page._app.is_noself:
-        fn = raw.__func__ if isinstance(raw, staticmethod) else raw
-        return fn(page.player, data)
-    return getattr(page, "live_method")(data)
+    return call_hook(page, "live_method", data)
 
 
 def check_result(result) -> None:

@@ -1,7 +1,10 @@
 """The session monitor: one row per participant, and the notifications that keep it live.
 
 A participant "moves" when their page position changes (a page submitted, a wait page
-left, the start link opened) or when their wait page's socket connects or disconnects.
+left, the start link opened), when a flag the monitor shows changes (dropout, left), or
+when their wait page's socket connects or disconnects. The modules that move participants
+announce it as the event "participant_moved" (otree.events); this module listens (from
+its import on: otree.flow imports it, so every server and task process has the listener).
 Each move registers, in the unit of work that made it, one message to the channel-layer
 group of the session's monitor, sent only after that unit of work has committed:
 
@@ -15,13 +18,17 @@ and what the admin sees is what was committed, whichever worker process made the
 from __future__ import annotations
 
 import time
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from otree import events, state
 from otree.channels import group_send_sync
 from otree.db.core import Participant
-from otree.db.uow import after_commit, current_session, has_current_session
+from otree.db.uow import after_commit, current_session, has_current_session, unit_of_work
+
+if TYPE_CHECKING:
+    from otree.pages import Slot
 
 # Presence on a wait page (the "waiting" column): the page's socket is connected or not.
 CONNECTED = "connected"
@@ -56,6 +63,9 @@ def participant_moved(participant) -> None:
     pending.setdefault(participant.session_id, set()).add(participant.id)
 
 
+events.listen(events.PARTICIPANT_MOVED, participant_moved)
+
+
 def notify(session_id: int, participant_ids: Iterable[int]) -> None:
     """Send the monitor message now (for code that has already committed)."""
     _send({session_id: set(participant_ids)})
@@ -73,10 +83,6 @@ def set_waitpage_presence(participant_id: int, page_index: int, connected: bool)
 
     Runs in its own unit of work; the monitor hears of it only if the flag changed.
     """
-    from sqlalchemy import update
-
-    from otree.db.uow import unit_of_work
-
     with unit_of_work() as db:
         query = (update(Participant)
                  .where(Participant.id == participant_id, Participant._waitpage_is_connected != connected)
@@ -115,10 +121,12 @@ def page_labels(session) -> list[str]:
             else f"{slot.app.name} {slot.name}" for slot in _slots(session)]
 
 
-def _slots(session) -> list:
-    from otree.pages import page_sequence
-
-    return page_sequence(session.config["app_sequence"])
+def _slots(session) -> list[Slot]:
+    """The session's page sequence, from the loaded project (this module never imports otree.pages)."""
+    project = state.current().project
+    if project is None:
+        raise RuntimeError("No project is loaded (run otree from your project folder).")
+    return project.page_sequence(session.config["app_sequence"])
 
 
 def _row(p: Participant, wait_slot, waits_for: list[int]) -> dict[str, Any]:

@@ -8,11 +8,22 @@ and pages of the session (oTree's numbering, which appears in every page URL).
 
 from __future__ import annotations
 
-from otree.i18n import N_
-
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, object_session
+
+from otree import events, state, timeouts
+from otree.conf import settings
+from otree.db.models import BaseGroup, BasePlayer
+from otree.db.records import PageTime
+from otree.db.uow import current_session
+from otree.i18n import N_
+
+if TYPE_CHECKING:
+    from otree.project import Project
 
 
 class BasePage:
@@ -46,8 +57,6 @@ class BasePage:
     @property
     def is_debug(self) -> bool:
         """`{{ if view.is_debug }}` in templates: whether the server runs in debug mode."""
-        from otree.conf import settings
-
         return bool(settings.DEBUG)
 
     def remaining_timeout_seconds(self) -> float | None:
@@ -105,21 +114,52 @@ def find_hook(cls: type, name: str):
     return None
 
 
-def call_hook(page: BasePage, name: str, *args, default: Any = None, self_args: tuple | None = None):
-    """Call a page hook the way the app's format expects; `default` when the page has none.
+def call_hook(page: BasePage, name: str, *args, default: Any = None, self_args: tuple | None = None,
+              subject: Any = None):
+    """Call a page's hook the way the app's format expects; `default` when the page has none.
 
-    No-self apps: `hook(player, *args)` (a staticmethod, or a plain function in the class).
-    Self-format apps: `self.hook(*self_args)` (self_args default to args).
+    The one place that knows the formats, for page hooks, live methods and wait pages alike:
+    no-self apps: `hook(subject, *args)` (a staticmethod, classmethod or plain function in the
+    class; `subject` is the player unless given, e.g. the group for after_all_players_arrive);
+    self-format apps: `self.hook(*self_args)` (self_args default to args);
+    a string names a function of the app's module (no-self apps) or a method of the subject
+    (`live_method = 'live_bid'`, `after_all_players_arrive = 'set_payoffs'`).
     """
     raw = find_hook(type(page), name)
     if raw is None:
         return default
+    subject = page.player if subject is None else subject
+    if isinstance(raw, str):
+        return _named_hook(page, name, raw, subject)(*args)
     if page._app.is_noself:
         fn = raw.__func__ if isinstance(raw, (staticmethod, classmethod)) else raw
         if isinstance(raw, classmethod):
-            return fn(type(page), page.player, *args)
-        return fn(page.player, *args)
+            return fn(type(page), subject, *args)
+        return fn(subject, *args)
     return getattr(page, name)(*(args if self_args is None else self_args))
+
+
+def _named_hook(page: BasePage, name: str, target: str, subject: Any) -> Callable:
+    app = page._app
+    fn = getattr(app.module, target, None) if app.is_noself else None
+    if callable(fn):
+        return lambda *args: fn(subject, *args)
+    method = getattr(subject, target, None)
+    if method is None:
+        raise AttributeError(f"{type(page).__name__}.{name} = {target!r}, but {type(subject).__name__} has no "
+                             f"method {target!r}")
+    return method
+
+
+def hook_function(page_class: type, app: Any, name: str) -> Callable | None:
+    """The plain function a hook resolves to (to inspect it, e.g. whether it is an async generator)."""
+    raw = find_hook(page_class, name)
+    if isinstance(raw, str):
+        fn = getattr(app.module, raw, None) if app.is_noself else None
+        return fn if callable(fn) else getattr(app.Player, raw, None)
+    if isinstance(raw, (staticmethod, classmethod)):
+        return raw.__func__
+    return raw
 
 
 # -- the sequence of pages of a session ---------------------------------------------------
@@ -141,28 +181,28 @@ class Slot:
         return self.page_class.__name__
 
 
+def current_project() -> Project:
+    """The running app's project (otree.state), which pages read their apps from."""
+    project = state.current().project
+    if project is None:
+        raise RuntimeError("No project is loaded (run otree from your project folder).")
+    return project
+
+
 def page_sequence(app_sequence) -> list[Slot]:
-    """Every page of a session in order (cached on the project: it only depends on the immutable project).
+    """Every page of a session in order (the loaded project's, see Project.page_sequence).
 
     The cache lives on the Project object itself, not in a global keyed by id(project): a
     project loaded later (tests, `otree` reloading) can get the id of a freed one, and would
     then be handed the old project's slots, whose models are no longer mapped.
     """
-    from otree.project import get_project
-
-    project = get_project()
-    key = tuple(app_sequence)
-    cache = project.__dict__.setdefault("_page_sequences", {})
-    slots = cache.get(key)
-    if slots is None:
-        slots = cache[key] = _sequence(project, key)
-    return slots
+    return current_project().page_sequence(app_sequence)
 
 
-def _sequence(project, app_sequence: tuple[str, ...]) -> list[Slot]:
+def sequence_of(apps) -> list[Slot]:
+    """The slots of these apps in play order: every round of each app, every page of each round."""
     slots: list[Slot] = []
-    for app_name in app_sequence:
-        app = project.apps[app_name]
+    for app in apps:
         for round_number in range(1, app.num_rounds + 1):
             for page_class in app.page_sequence:
                 slots.append(Slot(len(slots) + 1, app, round_number, page_class))
@@ -191,9 +231,6 @@ def current_url(participant) -> str:
 
 
 def load_player(participant, app, round_number: int):
-    from sqlalchemy import select
-    from sqlalchemy.orm import joinedload, object_session
-
     Player = app.Player
     return object_session(participant).scalars(
         select(Player)
@@ -233,11 +270,10 @@ def settle(participant) -> list[Slot]:
     """Skip forward over pages whose is_displayed is false; returns the wait pages skipped.
 
     Stops on the first page to show (including wait pages) or past the last page.
-    Every caller has just moved the participant, so the session monitor hears of it (after commit).
+    Every caller has just moved the participant: this announces it (otree.events), and the
+    session monitor, listening, tells its page after the unit of work commits.
     """
-    from otree.monitor import participant_moved
-
-    participant_moved(participant)
+    events.emit(events.PARTICIPANT_MOVED, participant)
     skipped_waits: list[Slot] = []
     while True:
         slot = slot_of(participant)
@@ -251,20 +287,21 @@ def settle(participant) -> list[Slot]:
             participant._current_app_name = slot.app.name
             participant._current_page_name = slot.name
             participant._round_number = slot.round_number
-            if not slot.is_wait_page:
-                from otree.timeouts import start_timer
-
-                start_timer(page)
+            start_timer(page)
             return skipped_waits
         if slot.is_wait_page:
             skipped_waits.append(slot)
         participant._index_in_pages += 1
 
 
-def record_completion(page: BasePage, timeout_happened: bool = False) -> None:
-    from otree.db.records import PageTime
-    from otree.db.uow import current_session
+def start_timer(page: BasePage) -> None:
+    """A form page's deadline starts when the participant arrives (see otree.timeouts); wait pages have none."""
+    if isinstance(page, WaitPage):
+        return
+    timeouts.start_timer(page, lambda: timeout_seconds_of(page))
 
+
+def record_completion(page: BasePage, timeout_happened: bool = False) -> None:
     current_session().add(PageTime(
         session_id=page.session.id, participant_id=page.participant.id, page_index=page._index_in_pages,
         app_name=page._app.name, page_name=type(page).__name__, round_number=page.round_number,
@@ -307,13 +344,24 @@ def form_model_name(page_class) -> str | None:
     model = getattr(page_class, "form_model", None)
     if model is None or isinstance(model, str):
         return model
-    from otree.db.models import BaseGroup, BasePlayer
-
     if isinstance(model, type) and issubclass(model, BasePlayer):
         return "player"
     if isinstance(model, type) and issubclass(model, BaseGroup):
         return "group"
     raise TypeError(f"{page_class.__name__}.form_model must be 'player' or 'group', not {model!r}")
+
+
+def form_target(page: BasePage) -> tuple[Any, list[str]]:
+    """The model instance a page's form edits and the fields it shows; (player, []) for no form.
+
+    Pages without fields still get an (empty) form: templates may iterate it or use
+    {{ formfields }}, and error_message may apply to it.
+    """
+    model = form_model_name(type(page))
+    fields = form_fields_of(page) if model else []
+    if not model or not fields:
+        return page.player, []
+    return (page.player if model == "player" else page.group), fields
 
 
 def form_fields_of(page: Page) -> list[str]:

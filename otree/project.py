@@ -30,7 +30,7 @@ from otree.db.mapping import declared_fields, map_app
 from otree.db.models import BaseGroup, BasePlayer, BaseSubsession, ExtraModel
 from otree.db.schema import sync_schema
 from otree.errors import ConfigError, find_line, warn_config
-from otree.pages import Page, WaitPage, is_page_class
+from otree.pages import Page, Slot, WaitPage, is_page_class, sequence_of
 
 # The project whose modules are in sys.modules. Python has one import system per process, so
 # this is a fact about the process, not about an AppState: loading another project (into any
@@ -113,6 +113,14 @@ class Project:
         self.metadata = MetaData()
         self.registry = Registry(metadata=self.metadata)
         self.module_names: set[str] = set()
+
+    def page_sequence(self, app_sequence) -> list[Slot]:
+        """Every page of a session of these apps, in order; computed once (it depends only on the project)."""
+        key = tuple(app_sequence)
+        cache = self.__dict__.setdefault("_page_sequences", {})
+        if key not in cache:
+            cache[key] = sequence_of([self.apps[name] for name in key])
+        return cache[key]
 
     def get_session_config(self, name: str) -> dict:
         try:

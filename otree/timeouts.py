@@ -14,6 +14,7 @@ with no browser reach their next page and its timer starts.
 from __future__ import annotations
 
 import time
+from typing import Any, Callable
 
 from otree import tasks
 
@@ -32,12 +33,14 @@ def timeout_key(participant_id: int, page_index: int) -> str:
     return f"{PAGE_TIMEOUT}:{participant_id}:{page_index}"
 
 
-def start_timer(page) -> None:
-    """Give the participant their deadline on this page (once), and schedule its enforcement."""
-    from otree.pages import WaitPage, timeout_seconds_of
+def start_timer(page, timeout_seconds: Callable[[], Any]) -> None:
+    """Give the participant their deadline on this form page (once), and schedule its enforcement.
 
+    timeout_seconds: the page's timeout (otree.pages.timeout_seconds_of), asked only when it
+    matters. Callers go through otree.pages.start_timer, which leaves wait pages out.
+    """
     participant, index = page.participant, page._index_in_pages
-    if isinstance(page, WaitPage) or participant._timeout_page_index == index:
+    if participant._timeout_page_index == index:
         return
     if participant.is_dropout and not (participant._is_bot or participant.is_browser_bot):
         # A dropout's pages are submitted at once (otree.dropouts), timed or not.
@@ -47,7 +50,7 @@ def start_timer(page) -> None:
         tasks.schedule(PAGE_TIMEOUT, now, {"participant_id": participant.id, "page_index": index},
                        key=timeout_key(participant.id, index))
         return
-    seconds = timeout_seconds_of(page)
+    seconds = timeout_seconds()
     if seconds is None:
         return
     deadline = time.time() + float(seconds)

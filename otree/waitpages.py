@@ -10,49 +10,115 @@ worker process or machine, one runs the hook and the others see its completion r
 This runs in its own unit of work, after the arriving participant's page submission has
 committed: it then holds no row locks when it takes the group lock, so two groups' (or a
 group's and a participant's) transactions can never wait for each other in a cycle.
+
+The three kinds of wait page (a group's, all groups' of a round, group_by_arrival_time)
+differ in their socket, completion record and channel: `KINDS` lists them in one table.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Callable
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from otree.channels import group_send_sync
+from otree.conf import settings
 from otree.db.core import Participant
 from otree.db.records import CompletedGBATGroup, CompletedGroupWaitPage, CompletedSubsessionWaitPage
 from otree.db.uow import after_commit, current_session
-from otree.pages import WaitPage, find_hook
-from otree.leaving import is_active_waiter
+from otree.pages import WaitPage, call_hook
 from otree.timeouts import move_waiters_on
 
 logger = logging.getLogger("otree.waitpages")
 
 
+# -- the kinds of wait page ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaitPageKind:
+    """What differs between the three kinds of wait page, in one place.
+
+    name: "group", "subsession" (wait_for_all_groups) or "gbat" (group_by_arrival_time);
+    socket_path: the WebSocket route its browsers listen on (their consumer, otree.web.sockets);
+    completion: the record whose row marks the wait as over;
+    channel_name: the channel-layer group its waiters are woken on, from (session id, page index,
+    group id; the group id only matters for "group").
+    """
+
+    name: str
+    socket_path: str
+    completion: type
+    channel_name: Callable[[int, int, Any], str]
+
+    def channel(self, session_id: int, page_index: int, group_id: int | None = None) -> str:
+        return self.channel_name(session_id, page_index, group_id)
+
+
+GROUP = WaitPageKind("group", "/wait_page", CompletedGroupWaitPage,
+                     lambda session_id, index, group_id: f"wait-page-{session_id}-page{index}-{group_id}")
+SUBSESSION = WaitPageKind("subsession", "/subsession_wait_page", CompletedSubsessionWaitPage,
+                          lambda session_id, index, group_id: f"wait-page-{session_id}-page{index}")
+GBAT = WaitPageKind("gbat", "/group_by_arrival_time", CompletedGBATGroup,
+                    lambda session_id, index, group_id: f"group_by_arrival_time_session{session_id}_page{index}")
+KINDS: dict[str, WaitPageKind] = {kind.name: kind for kind in (GROUP, SUBSESSION, GBAT)}
+
+
+def kind_of(page_class: type) -> WaitPageKind:
+    if getattr(page_class, "group_by_arrival_time", False):
+        return GBAT
+    if getattr(page_class, "wait_for_all_groups", False):
+        return SUBSESSION
+    return GROUP
+
+
+def channel_of(page: WaitPage) -> str:
+    """The channel this wait page's waiters listen on."""
+    return kind_of(type(page)).channel(page.session.id, page._index_in_pages, page.player.group_id)
+
+
 def group_channel(session_id: int, page_index: int, group_id: int) -> str:
-    return f"wait-page-{session_id}-page{page_index}-{group_id}"
+    return GROUP.channel(session_id, page_index, group_id)
 
 
 def subsession_channel(session_id: int, page_index: int) -> str:
-    return f"wait-page-{session_id}-page{page_index}"
+    return SUBSESSION.channel(session_id, page_index)
 
 
 def gbat_channel(session_id: int, page_index: int) -> str:
-    return f"group_by_arrival_time_session{session_id}_page{page_index}"
+    return GBAT.channel(session_id, page_index)
 
 
 def socket_url(page: WaitPage) -> str:
-    """The WebSocket this wait page's browser listens on (reference §9.5)."""
+    """The WebSocket this wait page's browser listens on (the URLs and query parameters of oTree's wait pages)."""
+    kind = kind_of(type(page))
     session_id, index, pid = page.session.id, page._index_in_pages, page.participant.id
-    if page.group_by_arrival_time:
-        return (f"/group_by_arrival_time?session_pk={session_id}&page_index={index}"
-                f"&app_name={page._app.name}&participant_id={pid}&player_id={page.player.id}")
-    if page.wait_for_all_groups:
-        return f"/subsession_wait_page?session_pk={session_id}&page_index={index}&participant_id={pid}"
-    return (f"/wait_page?session_pk={session_id}&page_index={index}&participant_id={pid}"
-            f"&group_id={page.player.group_id}")
+    query = f"session_pk={session_id}&page_index={index}"
+    if kind is GBAT:
+        return f"{kind.socket_path}?{query}&app_name={page._app.name}&participant_id={pid}&player_id={page.player.id}"
+    if kind is SUBSESSION:
+        return f"{kind.socket_path}?{query}&participant_id={pid}"
+    return f"{kind.socket_path}?{query}&participant_id={pid}&group_id={page.player.group_id}"
+
+
+def is_active_waiter(participant: Participant, now: float | None = None) -> bool:
+    """Whether group_by_arrival_time may group this waiter: not a dropout, and their browser is
+    connected, or they arrived on the page recently (their socket may not be open yet)."""
+    if participant.is_dropout:
+        return False
+    if participant._is_bot or participant._waitpage_is_connected:
+        return True
+    window = float(settings.get("GBAT_INACTIVE_SECONDS_UNTIL_PROMPT", 120) or 0) + \
+        float(settings.get("GBAT_INACTIVE_SECONDS_TO_CONFIRM", 15) or 0)
+    arrived = participant._page_arrived_at
+    return arrived is None or (now or time.time()) - arrived < window
+
+
+# -- arriving ----------------------------------------------------------------------------------
 
 
 def _notify(channel: str) -> None:
@@ -64,6 +130,15 @@ def _lock(model, row_id: int) -> None:
     db = current_session()
     if db.get_bind().dialect.name != "sqlite":
         db.execute(select(model.id).where(model.id == row_id).with_for_update())
+
+
+def lock_wait(page: WaitPage) -> None:
+    """Take the lock that arriving at this wait page takes: the subsession's row, or the group's."""
+    player = page.player
+    if kind_of(type(page)) is GROUP:
+        _lock(type(player.group), player.group_id)
+    else:
+        _lock(type(player.subsession), player.subsession.id)
 
 
 def _all_arrived(participant_ids: list[int], index: int, skipping: bool) -> bool:
@@ -107,24 +182,13 @@ def _insert_once(row) -> bool:
 
 
 def run_after_all_players_arrive(page: WaitPage, target) -> None:
-    """Call the wait page's after_all_players_arrive for `target` (a group or a subsession)."""
-    cls, app = type(page), page._app
-    hook = find_hook(cls, "after_all_players_arrive")
-    if hook is None:
-        return
-    if isinstance(hook, str):
-        fn: Callable | None = getattr(app.module, hook, None) if app.is_noself else None
-        if callable(fn):
-            fn(target)
-        else:
-            getattr(target, hook)()  # self format: the name of a Group/Subsession method
-        return
-    fn = hook.__func__ if isinstance(hook, staticmethod) else hook
-    if app.is_noself:
-        fn(target)
-    else:
-        # Legacy self-format: a method on the wait page itself, reading self.group / self.subsession.
-        getattr(page, "after_all_players_arrive")()
+    """Call the wait page's after_all_players_arrive for `target` (a group or a subsession).
+
+    No-self apps: `after_all_players_arrive(target)`, or the name of a module function taking
+    it; self format: the name of a Group/Subsession method, or (legacy) a method of the wait
+    page itself, reading self.group / self.subsession.
+    """
+    call_hook(page, "after_all_players_arrive", subject=target, self_args=())
 
 
 def arrive(page: WaitPage, skipping: bool = False) -> bool:
@@ -133,9 +197,10 @@ def arrive(page: WaitPage, skipping: bool = False) -> bool:
     skipping: the participant skipped the page (is_displayed false) and only counts as arrived;
     the page then completes only if someone is actually waiting on it.
     """
-    if page.group_by_arrival_time:
+    kind = kind_of(type(page))
+    if kind is GBAT:
         return _arrive_gbat(page)
-    if page.wait_for_all_groups:
+    if kind is SUBSESSION:
         return _arrive_subsession(page, skipping)
     return _arrive_group(page, skipping)
 
@@ -232,16 +297,14 @@ def _gbat_batch(page: WaitPage, subsession, waiting: list) -> list:
 def complete_if_all_arrived(page: WaitPage) -> None:
     """A participant skipped this wait page (is_displayed false): they count as arrived, and if
     they were the last one, the page completes now."""
-    if not page.group_by_arrival_time:
+    if kind_of(type(page)) is not GBAT:
         arrive(page, skipping=True)
 
 
 def is_complete(session_id: int, page_index: int, group_id: int | None, kind: str) -> bool:
     """Whether a group (kind "group") or subsession wait page has its completion row."""
-    db = current_session()
-    if kind == "group":
-        query = select(CompletedGroupWaitPage.id).filter_by(session_id=session_id, page_index=page_index,
-                                                            group_id=group_id)
-    else:
-        query = select(CompletedSubsessionWaitPage.id).filter_by(session_id=session_id, page_index=page_index)
-    return db.scalar(query) is not None
+    record = KINDS[kind].completion
+    query = select(record.id).filter_by(session_id=session_id, page_index=page_index)
+    if kind == GROUP.name:
+        query = query.filter_by(group_id=group_id)
+    return current_session().scalar(query) is not None

@@ -1,4 +1,4 @@
-"""Admin authentication (reference §8.1): auth levels, login, the signed session cookie, CSRF.
+"""Admin authentication: auth levels, login, the signed session cookie, CSRF.
 
 OTREE_AUTH_LEVEL unset: everything is open. DEMO: the demo and per-session pages are open,
 the rest of the admin needs login. STUDY: every admin page and admin WebSocket needs login.
@@ -15,11 +15,13 @@ from typing import Any, Awaitable, Callable
 from urllib.parse import quote, unquote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
-
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from otree.conf import settings, env_flag
+from otree.conf import env_flag, settings
+from otree.db.login_attempts import clear_failures, recent_failures, record_failure
+
+from .rendering import render
 
 AUTH_KEY = "otreeadminauth"
 CSRF_KEY = "csrftoken"
@@ -133,10 +135,6 @@ def _client(request: Request) -> str:
 
 
 async def login(request: Request) -> Response:
-    from otree.db.login_attempts import clear_failures, recent_failures, record_failure
-
-    from .rendering import render
-
     context = {"error": None, "csrftoken": csrf_token(request), "next": safe_next(request.query_params.get("next"))}
     if request.method == "POST":
         if not await csrf_ok(request):

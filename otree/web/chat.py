@@ -24,18 +24,20 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from otree.channels.consumer import AsyncJsonWebsocketConsumer
+from otree.conf import settings
 from otree.db.live_tables import ChatMessage
 from otree.db.uow import unit_of_work
 from otree.templating.errors import TemplateError
-
-from .auth import secret
 
 CHANNEL_PATTERN = re.compile(r"^[a-zA-Z0-9_-]+$")
 MAX_BODY_LENGTH = 10_000  # characters; longer messages are cut, not refused
 
 
 def _signer() -> Signer:
-    return Signer(secret() or "otree-asgi", salt="otree.chat")
+    # The same key as the admin cookie's (otree.web.auth.secret), read from the settings here:
+    # the template engine imports this module, and the login page imports the engine.
+    key = f"{settings.SECRET_KEY or ''}{settings.ADMIN_PASSWORD or ''}"
+    return Signer(key or "otree-asgi", salt="otree.chat")
 
 
 def sign(value: str) -> str:

@@ -1,4 +1,4 @@
-"""The Monitor tab of a session (reference §8.2, §9.9): live participant rows and advancing participants.
+"""The Monitor tab of a session: live participant rows and advancing participants.
 
 GET  /SessionMonitor/{code}      the table (rendered once; the page then follows the socket)
 WS   /session_monitor/{code}     {"rows": [...], "now": t} on connect, then the rows of the
@@ -9,7 +9,7 @@ POST /AdvanceSession/{code}      "advance slowest participants", or the one name
 GET  /presence_icons/{code}      the rows as JSON (oTree's monitor polled this; ours is pushed)
 
 Advancing a participant goes through the same code path as a page timeout applied by
-the task loop (otree.web.timeout_tasks.time_out): their form page is submitted as timed
+the task loop (otree.flow.time_out): their form page is submitted as timed
 out, or they are taken past the wait page they are on; their open browser is then told to reload: {"auto_advanced": true} on the
 form page's /auto_advance socket, {"status": "ready"} on the wait page's socket.
 """
@@ -21,26 +21,27 @@ import json
 import logging
 import math
 import time
+from urllib.parse import quote
 
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from otree import monitor
+from otree import flow, monitor
 from otree.channels.consumer import AsyncJsonWebsocketConsumer
 from otree.db.core import Participant, Session
-from otree.db.uow import unit_of_work
+from otree.db.uow import current_session, unit_of_work
 
 from . import auth
-from . import participant as participant_views
-from . import timeout_tasks
 from .admin.common import NotFound, get_session, not_found, render_admin, session_header
+from .endpoints import endpoint, retrying
 
 logger = logging.getLogger("otree.monitor")
 
-AREA = "demo"  # open under OTREE_AUTH_LEVEL=DEMO, login under STUDY (reference §4.2)
+AREA = "demo"  # open under OTREE_AUTH_LEVEL=DEMO, login under STUDY
 
 
 # -- the page -----------------------------------------------------------------------------------
@@ -71,52 +72,32 @@ def since(last_move: float | None, now: float) -> str:
 
 
 @auth.admin_view(AREA)
-async def session_monitor(request: Request) -> Response:
-    code = request.path_params["code"]
-
-    def build() -> dict:
-        with unit_of_work(readonly=True):
-            session = get_session(code)
-            now = time.time()
-            rows = monitor.rows(session)
-            for row in rows:
-                row["since"] = since(row["last_move"], now)
-                row["time_left"] = time_left(row["deadline"], now)
-            return dict(session_header(session), rows=rows, page_labels=json.dumps(monitor.page_labels(session)),
-                        browser_bots=bool(session.config.get("use_browser_bots")),
-                        statuses=sorted({row["status"] for row in rows if row["status"]}),
-                        advance_batch=monitor.ADVANCE_BATCH)
-
+@endpoint(db="read", form=False)
+def session_monitor(request: Request, form: FormData | None) -> Response:
     try:
-        context = await run_in_threadpool(build)
+        session = get_session(request.path_params["code"])
     except NotFound as exc:
         return not_found(request, str(exc))
-    message = request.query_params.get("advanced")
-    return render_admin(request, "otree/admin/SessionMonitor.html", active_tab="monitor",
-                        advanced_message=message, **context)
+    now = time.time()
+    rows = monitor.rows(session)
+    for row in rows:
+        row["since"] = since(row["last_move"], now)
+        row["time_left"] = time_left(row["deadline"], now)
+    return render_admin(
+        request, "otree/admin/SessionMonitor.html", active_tab="monitor",
+        advanced_message=request.query_params.get("advanced"), **session_header(session), rows=rows,
+        page_labels=json.dumps(monitor.page_labels(session)), browser_bots=bool(session.config.get("use_browser_bots")),
+        statuses=sorted({row["status"] for row in rows if row["status"]}), advance_batch=monitor.ADVANCE_BATCH)
 
 
 # -- advancing ----------------------------------------------------------------------------------
 
 
-def advance_participant(code: str, from_index: int | None = None) -> bool:
-    """Move one participant one page on, as a timeout would; False if there is nothing to do.
-
-    from_index: only if they are still on that page (a click on stale information, two
-    admins clicking at once, or the task loop timing the page out meanwhile, never moves
-    anyone twice: all of them lock the participant's row and check the position).
-    """
-    with unit_of_work():
-        participant = participant_views._participant(code, lock=True)
-        if participant is None or participant._index_in_pages < 1:
-            return False
-        if from_index is not None and participant._index_in_pages != from_index:
-            return False
-        return timeout_tasks.time_out(participant)
-
-
 def advance(session_code: str, participant_code: str | None = None) -> dict:
-    """Advance the slowest participants (up to monitor.ADVANCE_BATCH) or the one with this code."""
+    """Advance the slowest participants (up to monitor.ADVANCE_BATCH) or the one with this code.
+
+    Each one as a timeout would (otree.flow.advance), in their own unit of work.
+    """
     with unit_of_work(readonly=True) as db:
         session = get_session(session_code)
         if participant_code:
@@ -131,7 +112,7 @@ def advance(session_code: str, participant_code: str | None = None) -> dict:
     advanced, errors = [], []
     for code in targets:
         try:
-            if participant_views._retrying(advance_participant, code, from_index):
+            if retrying(flow.advance, code, from_index):
                 advanced.append(code)
         except Exception as exc:  # app code (before_next_page, ...) failed: report it, go on
             logger.exception("Could not advance participant %s", code)
@@ -150,28 +131,27 @@ def _summary(result: dict) -> str:
 
 
 @auth.admin_view(AREA)
-async def advance_session(request: Request) -> Response:
+@endpoint(db=None)  # each participant is advanced in their own unit of work
+def advance_session(request: Request, form: FormData | None) -> Response:
     code = request.path_params["code"]
-    form = await request.form()
-    participant_code = str(form.get("participant_code") or "").strip() or None
+    participant_code = str((form or {}).get("participant_code") or "").strip() or None
     try:
-        result = await run_in_threadpool(advance, code, participant_code)
+        result = advance(code, participant_code)
     except NotFound as exc:
         return not_found(request, str(exc))
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(dict(result, message=_summary(result)))
-    from urllib.parse import quote
-
     return RedirectResponse(f"/SessionMonitor/{code}?advanced={quote(_summary(result))}", status_code=302)
 
 
 @auth.admin_view(AREA)
-async def presence_icons(request: Request) -> Response:
+@endpoint(db="read", form=False)
+def presence_icons(request: Request, form: FormData | None) -> Response:
     """oTree's monitor polls this; here the rows are pushed live, so it just answers with them all."""
-    session_id = await run_in_threadpool(_session_id, request.path_params["code"])
-    if session_id is None:
+    session = current_session().scalars(select(Session).filter_by(code=request.path_params["code"])).one_or_none()
+    if session is None:
         return JSONResponse({"error": "Session not found"}, status_code=404)
-    return JSONResponse(await run_in_threadpool(_message, session_id))
+    return JSONResponse(monitor.message(session))
 
 
 # -- the live socket ----------------------------------------------------------------------------

@@ -10,12 +10,15 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
-from otree import live_replies, state
+from otree import flow, live_replies, pages, state
 from otree.conf import settings
 from otree.currency import json_default
+from otree.dropouts import group_dropouts
 from otree.i18n import N_, gettext
-from otree.pages import BasePage, WaitPage, call_hook, find_hook, form_fields_of, form_model_name
+from otree.leaving import seconds_until_leave
+from otree.pages import BasePage, WaitPage, call_hook, find_hook
 from otree.templating import TemplateEngine
+from otree.waitpages import socket_url
 
 from .security import strict_page_nonce
 
@@ -112,33 +115,17 @@ def _timer(page: BasePage, context: dict) -> None:
         return
     # The deadline was set when the participant arrived (otree.timeouts); this only starts
     # it for one who arrived without it (a session begun by an older version).
-    from otree.timeouts import start_timer
-
-    start_timer(page)
+    pages.start_timer(page)
     if participant._timeout_page_index == page._index_in_pages and participant._timeout_expiration_time is not None:
         context["remaining_timeout_seconds"] = max(0, participant._timeout_expiration_time - time.time())
         context["timer_text"] = getattr(type(page), "timer_text", None) or gettext(N_("Time left to complete this page:"))
-
-
-def build_form(page: BasePage, data=None):
-    from otree.forms import Form
-
-    model = form_model_name(type(page))
-    fields = form_fields_of(page) if model else []
-    if not model or not fields:
-        # An empty form, so that templates may iterate it or use {{ formfields }} on any page.
-        return Form(page.player, [], page._app, data)
-    instance = page.player if model == "player" else page.group
-    # Self-format apps may define <field>_min/_max/_choices/_error_message on the page too
-    # (oTree looks on the page first, then on the model); no-self pages never had them.
-    return Form(instance, fields, page._app, data, page=None if page._app.is_noself else page)
 
 
 def render_page(page: BasePage, form=None, status: int = 200, headers: dict | None = None) -> HTMLResponse:
     if isinstance(page, WaitPage):
         return render_wait_page(page)
     if form is None:
-        form = build_form(page)
+        form = flow.form_for(page)  # which model and fields: the page's own decision (otree.pages.form_target)
     context = page_context(page, form)
     context["auto_advance_url"] = (
         f"/auto_advance?participant_code={page.participant.code}&page_index={page._index_in_pages}"
@@ -150,24 +137,18 @@ def render_page(page: BasePage, form=None, status: int = 200, headers: dict | No
 
 
 def render_wait_page(page: WaitPage) -> HTMLResponse:
-    from otree.waitpages import socket_url
-
     context = page_context(page)
     title = type(page).title_text  # a string, or (old apps) a method
     # The defaults are translated; an app's own text is looked up too (and shown as is if not found).
     context.setdefault("title_text", call_hook(page, "title_text") if callable(title) else gettext(title))
     context.setdefault("body_text", gettext(type(page).body_text) if type(page).body_text else type(page).body_text)
     context["wait_page_socket_url"] = socket_url(page)
-    from otree.leaving import seconds_until_leave
-
     context.setdefault("leave_after_seconds", seconds_until_leave(page))
     if page.group_by_arrival_time:
         # oTree 6's "Are you still there?" prompt: inactive waiters are not grouped.
         context["gbat_inactive_prompt_s"] = settings.get("GBAT_INACTIVE_SECONDS_UNTIL_PROMPT", 120)
         context["gbat_inactive_confirm_s"] = settings.get("GBAT_INACTIVE_SECONDS_TO_CONFIRM", 15)
     if not page.group_by_arrival_time and not page.wait_for_all_groups:
-        from otree.dropouts import group_dropouts
-
         context.setdefault("group_dropouts", group_dropouts(page))
     # As a JS string literal for makeReconnectingWebSocket("..."): our own URL of ids and app names.
     context["wait_page_socket_js"] = Markup(json.dumps(context["wait_page_socket_url"]).replace("</", "<\\/"))

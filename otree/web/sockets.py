@@ -1,4 +1,4 @@
-"""Participant WebSockets: wait pages and auto-advance (oTree's protocol, reference §9.5).
+"""Participant WebSockets: wait pages and auto-advance (oTree's protocol).
 
 A socket first joins its channel-layer group and only then checks the database, so a
 wake-up sent between the page load and the socket connecting is never lost.
@@ -9,12 +9,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from otree import waitpages
 from otree.channels.consumer import AsyncJsonWebsocketConsumer
 from otree.db.core import Participant
 from otree.db.uow import unit_of_work
 from otree.dropouts import socket_connected
+from otree.flow import auto_advance_channel
 from otree.monitor import set_waitpage_presence
-from otree.waitpages import gbat_channel, group_channel, is_complete, subsession_channel
+from otree.waitpages import WaitPageKind, is_complete
 
 from .limits import query_int
 
@@ -25,10 +27,12 @@ def _position(participant_id: int) -> int | None:
 
 
 class _WaitPageConsumer(AsyncJsonWebsocketConsumer):
-    kind = "group"
+    """The socket of one kind of wait page (otree.waitpages.KINDS: its channel and completion record)."""
+
+    kind: WaitPageKind = waitpages.GROUP
 
     def channel(self, session_id: int, page_index: int) -> str:
-        raise NotImplementedError
+        return self.kind.channel(session_id, page_index, self.group_id)
 
     async def connect(self) -> None:
         q = self.query
@@ -57,10 +61,10 @@ class _WaitPageConsumer(AsyncJsonWebsocketConsumer):
         position = _position(participant_id)
         if position is None or position != page_index:
             return True  # moved on already (or unknown): reloading shows where they belong
-        if self.kind == "gbat":
-            return False
+        if self.kind is waitpages.GBAT:
+            return False  # a group is formed from whoever waits: never complete before they arrive
         with unit_of_work(readonly=True):
-            return is_complete(session_id, page_index, self.group_id, self.kind)
+            return is_complete(session_id, page_index, self.group_id, self.kind.name)
 
     async def wait_page_ready(self, message: dict) -> None:
         await self.send_json({"status": "ready"})
@@ -71,28 +75,15 @@ class _WaitPageConsumer(AsyncJsonWebsocketConsumer):
 
 
 class GroupWaitPageConsumer(_WaitPageConsumer):
-    kind = "group"
-
-    def channel(self, session_id, page_index):
-        return group_channel(session_id, page_index, self.group_id)
+    kind = waitpages.GROUP
 
 
 class SubsessionWaitPageConsumer(_WaitPageConsumer):
-    kind = "subsession"
-
-    def channel(self, session_id, page_index):
-        return subsession_channel(session_id, page_index)
+    kind = waitpages.SUBSESSION
 
 
 class GBATWaitPageConsumer(_WaitPageConsumer):
-    kind = "gbat"
-
-    def channel(self, session_id, page_index):
-        return gbat_channel(session_id, page_index)
-
-
-def auto_advance_channel(participant_code: str) -> str:
-    return f"auto-advance-{participant_code}"
+    kind = waitpages.GBAT
 
 
 class AutoAdvanceConsumer(AsyncJsonWebsocketConsumer):
