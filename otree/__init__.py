@@ -5,16 +5,18 @@ below it; tests/test_layers.py reads every import (function-level ones too) and 
 upward import or an import cycle. From the bottom up:
 
 1. foundation: `state` (the running app's AppState), `conf` (settings), `constants`,
-   `errors`, `currency`, `i18n`, `events`. They import nothing above them, so anything may use them.
+   `errors`, `currency`, `i18n`, `events`, `jsonable`, `widgets`. They import nothing above them, so anything
+   may use them.
 2. db: `db.*` (engine, oTree's tables, model base classes and mapping, units of work, schema)
    and `debugging` (locals captured when a unit of work fails).
-3. channels and tasks: `channels.*` (channel layer, consumers) and `tasks` (the scheduled-task loop).
-4. pages: `pages` (Page, WaitPage, hooks) and `live`.
+3. channels and tasks: `channels.*` (channel layer, consumers), `tasks` (the scheduled-task loop)
+   and `timeouts` (page deadlines as scheduled tasks).
+4. pages: `pages` (Page, WaitPage, hooks), `live`, and the forms pages post (`forms`,
+   `bound_fields`).
 5. project: `project` (loading settings.py and the apps into the AppState).
-6. running sessions: `flow`, `waitpages`, `leaving`, `timeouts`, `dropouts`, `monitor`,
+6. running sessions: `flow`, `waitpages`, `leaving`, `dropouts`, `monitor`,
    `live_replies`, `rooms`, `session`, `prolific`, `export.*`.
-7. forms, templating, bots: `forms`, `widgets`, `bound_fields`, `templating.*`, and the bot
-   API and runner (`bots.api`, `bots.html`, `bots.runner`).
+7. templating and bots: `templating.*`, and the bot API and runner (`bots.api`, `bots.html`, `bots.runner`).
 8. web: `web.*` (the Starlette app, routes, endpoints, rendering), `http`, `urls`,
    `extensions`, `bots.browser` (browser bots are served by the web app).
 9. commands and public API: `api`, `models`, `database`, `common`, `settings`, `utils`,

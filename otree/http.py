@@ -9,17 +9,16 @@ Every response here is also a Starlette Response, and every request a Starlette 
 from __future__ import annotations
 
 import asyncio
-import datetime
-import decimal
 import functools
 import json
-import uuid
 from typing import Any, Callable, Iterable
 
 from starlette.datastructures import FormData, QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+
+from otree.jsonable import json_default
 
 # -- requests ---------------------------------------------------------------------------
 
@@ -202,19 +201,6 @@ class HttpResponseRedirect(HttpResponse):
 
 class HttpResponsePermanentRedirect(HttpResponseRedirect):
     status_code = 301
-
-
-def json_default(value: Any) -> Any:
-    """What JsonResponse serializes beyond plain JSON: currency, dates, decimals, UUIDs."""
-    from otree.currency import json_default as currency_default
-
-    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
-        return value.isoformat()
-    if isinstance(value, (uuid.UUID,)):
-        return str(value)
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    return currency_default(value)
 
 
 class JsonResponse(HttpResponse):

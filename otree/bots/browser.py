@@ -155,7 +155,7 @@ def script_url(page) -> str | None:
 # -- otree browser_bots [CONFIG] [N] -----------------------------------------------------------
 
 
-def _browser_arguments(parser) -> None:
+def browser_arguments(parser) -> None:
     parser.add_argument("session_config_name", nargs="?", help="default: the first session config")
     parser.add_argument("num_participants", nargs="?", type=int, help="default: num_demo_participants")
     parser.add_argument("--server", default="http://127.0.0.1:8000",
@@ -244,13 +244,3 @@ def run_browser_bots(args) -> int:
     print(f"Browser bots did not finish within {args.timeout:.0f} s: {', '.join(behind)}. "
           "See the server's terminal and the tabs for errors.", file=sys.stderr)
     return 1
-
-
-def _register() -> None:
-    from otree.cli import arguments, command
-
-    command("browser_bots", "Play the bots of tests.py in browser tabs, on the running server")(
-        arguments(_browser_arguments)(run_browser_bots))
-
-
-_register()

@@ -9,6 +9,8 @@ import tempfile
 
 from otree.cli import arguments, command
 
+from .browser import browser_arguments, run_browser_bots
+
 
 def _configure(parser) -> None:
     parser.add_argument("session_config_name", nargs="?", help="a session config name (default: all)")
@@ -34,3 +36,7 @@ def test(args) -> int:
             out=sys.stdout,
         )
     return 0 if ok else 1
+
+
+command("browser_bots", "Play the bots of tests.py in browser tabs, on the running server")(
+    arguments(browser_arguments)(run_browser_bots))

@@ -15,7 +15,7 @@ from typing import Any, Callable, cast
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from otree.web.limits import CLOSE_TOO_BIG, WebSocketInputError, decode_websocket_message
+from .messages import CLOSE_TOO_BIG, WebSocketInputError, decode_websocket_message
 
 from . import get_channel_layer
 

@@ -302,7 +302,7 @@ class AsyncJsonWebsocketConsumer(AsyncWebsocketConsumer):
 
     @classmethod
     async def encode_json(cls, content: Any) -> str:
-        from otree.http import json_default
+        from otree.jsonable import json_default
 
         return json.dumps(content, default=json_default)
 
@@ -379,7 +379,7 @@ class JsonWebsocketConsumer(WebsocketConsumer):
 
     @classmethod
     def encode_json(cls, content: Any) -> str:
-        from otree.http import json_default
+        from otree.jsonable import json_default
 
         return json.dumps(content, default=json_default)
 

@@ -110,7 +110,7 @@ def _add_addrport(parser: argparse.ArgumentParser, help_text: str) -> None:
 def _ws_max_size() -> int:
     """uvicorn drops frames beyond this (abruptly). The app itself refuses messages beyond
     MAX_WEBSOCKET_MESSAGE_SIZE with a proper close (1009); this outer bound only caps memory."""
-    from otree.web.limits import max_websocket_message_size
+    from otree.channels.messages import max_websocket_message_size
 
     return 4 * max_websocket_message_size()
 
