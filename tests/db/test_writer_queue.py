@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -128,41 +129,15 @@ def test_a_failed_transaction_gives_its_turn_back(engine):
     assert _count(engine) == 1  # the failed write was rolled back, the next one applied
 
 
-def test_a_queued_writer_starts_after_the_previous_one_committed(engine):
-    holding = threading.Event()
-    proceed = threading.Event()
-
-    def first() -> None:
-        with engine.begin() as conn:
-            conn.execute(text("UPDATE counter SET n = 1"))
-            holding.set()
-            proceed.wait(5)
-
-    thread = threading.Thread(target=first)
-    thread.start()
-    holding.wait(5)
-    seen: list[int] = []
-
-    def second() -> None:
-        with engine.begin() as conn:
-            seen.append(conn.execute(text("SELECT n FROM counter")).scalar_one())
-
-    other = threading.Thread(target=second)
-    other.start()
-    _wait_until(lambda: engine.otree_writer_queue.waiting == 1)
-    proceed.set()
-    thread.join(5)
-    other.join(5)
-    assert seen == [1]
-
-
-def test_read_only_connections_do_not_queue(engine):
+@contextlib.contextmanager
+def _writer_holding_its_turn(engine, n: int):
+    """Another thread sets the counter to `n` and keeps its transaction open until the block ends."""
     holding = threading.Event()
     proceed = threading.Event()
 
     def writer() -> None:
         with engine.begin() as conn:
-            conn.execute(text("UPDATE counter SET n = 5"))
+            conn.execute(text("UPDATE counter SET n = :n"), {"n": n})
             holding.set()
             proceed.wait(5)
 
@@ -170,13 +145,33 @@ def test_read_only_connections_do_not_queue(engine):
     thread.start()
     holding.wait(5)
     try:
+        yield
+    finally:
+        proceed.set()
+        thread.join(5)
+
+
+def test_a_queued_writer_starts_after_the_previous_one_committed(engine):
+    seen: list[int] = []
+
+    def second() -> None:
+        with engine.begin() as conn:
+            seen.append(conn.execute(text("SELECT n FROM counter")).scalar_one())
+
+    with _writer_holding_its_turn(engine, 1):
+        other = threading.Thread(target=second)
+        other.start()
+        _wait_until(lambda: engine.otree_writer_queue.waiting == 1)
+    other.join(5)
+    assert seen == [1]
+
+
+def test_read_only_connections_do_not_queue(engine):
+    with _writer_holding_its_turn(engine, 5):
         with engine.connect().execution_options(otree_readonly=True) as conn:
             with conn.begin():
                 # Readers see the last committed state at once, while the writer holds its turn.
                 assert conn.execute(text("SELECT n FROM counter")).scalar_one() == 0
-    finally:
-        proceed.set()
-        thread.join(5)
     assert _count(engine) == 5
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 
 import pytest
@@ -13,7 +12,7 @@ from websockets.sync.client import connect
 from otree.db import unit_of_work
 from otree.db.live_tables import LiveReply
 from otree.project import get_project
-from tests.support.live_client import Member, go_to
+from tests.support.live_client import Member, bid_together, go_to
 from tests.support.participants import create
 from tests.support.projects import copy_project
 
@@ -191,23 +190,7 @@ def test_simultaneous_bids_of_one_group_are_all_applied(group):
     for member in group:
         member.open()
     rounds = 10
-    barrier = threading.Barrier(3)
-    errors = []
-
-    def bid(member):
-        try:
-            for _ in range(rounds):
-                barrier.wait(10)
-                member.send({"kind": "bid", "amount": 1})
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=bid, args=(m,)) for m in group]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert not errors
+    bid_together(group, rounds, barrier_s=10, join_s=30)
     totals = sorted(group[0].payload()["total"] for _ in range(3 * rounds))
     assert totals == list(range(1, 3 * rounds + 1))
 

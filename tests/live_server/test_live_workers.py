@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 import redis
@@ -12,7 +11,7 @@ from websockets.sync.client import connect
 
 from otree.db import unit_of_work
 from otree.project import get_project
-from tests.support.live_client import Member, go_to
+from tests.support.live_client import Member, bid_together, go_to
 from tests.support.participants import create
 from tests.support.projects import copy_project
 
@@ -41,23 +40,7 @@ def test_simultaneous_bids_on_two_workers_none_lost(two_workers):
         for member in members:
             member.open()
         rounds = 8
-        barrier = threading.Barrier(len(members))
-        errors = []
-
-        def bid(member):
-            try:
-                for _ in range(rounds):
-                    barrier.wait(20)
-                    member.send({"kind": "bid", "amount": 1})
-            except Exception as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-
-        threads = [threading.Thread(target=bid, args=(m,)) for m in members]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-        assert not errors
+        bid_together(members, rounds, barrier_s=20, join_s=60)
         # every member, whichever worker it is on, hears every bid of its group, each total once
         for member in members:
             totals = sorted(member.payload(timeout=15)["total"] for _ in range(3 * rounds))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 
 import httpx
@@ -75,3 +76,24 @@ def go_to(members: list[Member], page_name: str, timeout: float = 20) -> None:
         for member in behind:
             member.step()
         time.sleep(0.05)
+
+
+def bid_together(members: list[Member], rounds: int, barrier_s: float, join_s: float) -> None:
+    """Each member sends `rounds` bids of 1, all members at the same instant each round."""
+    barrier = threading.Barrier(len(members))
+    errors: list[BaseException] = []
+
+    def bid(member: Member) -> None:
+        try:
+            for _ in range(rounds):
+                barrier.wait(barrier_s)
+                member.send({"kind": "bid", "amount": 1})
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=bid, args=(m,)) for m in members]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(join_s)
+    assert not errors

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from websockets.sync.client import connect
 
 from otree.db.uow import unit_of_work
 from otree.session import create_session
+from tests.support.projects import free_port
 
 
 @dataclass(frozen=True)
@@ -100,9 +100,7 @@ def server(load):
     from otree.web.app import create_app
 
     project = load("budget")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     uvicorn_server = uvicorn.Server(
         uvicorn.Config(create_app(project), host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio")
     )
