@@ -30,7 +30,6 @@ from otree import dropouts, leaving, pages, prolific, tasks, waitpages
 from otree import monitor  # noqa: F401  (see below)
 from otree.channels import group_send_sync
 from otree.db.core import Participant, Session
-from otree.db.fields import BooleanField, CurrencyField, FloatField, IntegerField, StringField
 from otree.db.uow import current_session, run_read_mostly, unit_of_work
 from otree.forms import Form
 from otree.pages import BasePage, Page, Slot, WaitPage, call_hook
@@ -360,19 +359,8 @@ def fill_timeout_defaults(page: BasePage, form: Form) -> None:
     for name in form.field_names:
         if name not in form.errors and form.cleaned_data.get(name) is not None:
             continue
-        form.cleaned_data[name] = submitted[name] if name in submitted else type_default(fields[name])
+        form.cleaned_data[name] = submitted[name] if name in submitted else fields[name].timeout_default()
     form.errors.clear()
-
-
-_TYPE_DEFAULTS = ((BooleanField, False), (CurrencyField, 0), (IntegerField, 0), (FloatField, 0.0), (StringField, ""))
-
-
-def type_default(model_field: Any) -> Any:
-    """What a timed-out page stores for a field nobody filled in and timeout_submission does not name."""
-    for kind, default in _TYPE_DEFAULTS:
-        if isinstance(model_field, kind):
-            return default
-    return None
 
 
 # -- wait pages ------------------------------------------------------------------------------------
