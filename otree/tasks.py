@@ -52,6 +52,8 @@ WAKE_GROUP = "otree-task-loop"
 # The longest the loop sleeps without looking at the table (work scheduled by a process
 # whose wake-up message cannot reach this one, e.g. without REDIS_URL).
 RESCAN_S = 2.0
+# The name of the loop's worker threads (tests tell the loop's SQL from requests' by it).
+THREAD_NAME_PREFIX = "otree-tasks"
 # A handler that raises is retried this many times in all, with growing delays.
 MAX_ATTEMPTS = 5
 RETRY_DELAY_S = 1.0
@@ -224,7 +226,7 @@ class TaskLoop:
         threads = 1 if sqlite else (self._threads or POSTGRES_THREADS)
         batch = SQLITE_BATCH if sqlite else 1
         # Our own threads: the loop never waits for request threads, nor they for it.
-        self._executor = concurrent.futures.ThreadPoolExecutor(threads, thread_name_prefix="otree-tasks")
+        self._executor = concurrent.futures.ThreadPoolExecutor(threads, thread_name_prefix=THREAD_NAME_PREFIX)
         _running_loops.add(self)
         listener = asyncio.create_task(self._listen())
         logger.info("Task loop started (%s)", self.worker_id)

@@ -27,6 +27,7 @@ from websockets.sync.client import connect
 
 from otree.db.uow import unit_of_work
 from otree.session import create_session
+from otree.tasks import THREAD_NAME_PREFIX
 from tests.support.projects import free_port
 
 
@@ -64,7 +65,7 @@ class Meter:
 
     @staticmethod
     def _counted() -> bool:
-        return not threading.current_thread().name.startswith("otree-tasks")
+        return not threading.current_thread().name.startswith(THREAD_NAME_PREFIX)
 
     def _on_statement(self, conn, cursor, statement, *args) -> None:
         if self._counted() and not statement.lstrip().upper().startswith("BEGIN"):
