@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from tests.support.participants import create
 from tests.support.projects import copy_project
 
 SCREENSHOTS = os.environ.get("OTREE_SCREENSHOTS")  # a folder to keep screenshots in, for checking by eye
 
 
+@pytest.mark.server_errors_expected  # the page raises on purpose, to show the debug error page
 def test_error_page_in_chromium(tmp_path, live_server, chromium):
     path = copy_project("debug_errors", tmp_path)
     db_url = f"sqlite:///{os.path.join(path, 'db.sqlite3')}"
