@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 
 from otree.state import AppState, activate, using
 from tests.support.live_server import LiveServer
+from tests.support.pg_report import report_before_timeout
 from tests.support.projects import copy_project
 from tests.support.servers import Server
 
@@ -60,7 +61,19 @@ def db_url(request, tmp_path):
     engine = build_engine(url)
     drop_everything(engine)
     engine.dispose()
+    # A hanging PostgreSQL test shows who holds the lock it waits for, not only its Python stacks.
+    timeout = _timeout_of(request)
+    if timeout:
+        timer = report_before_timeout(url, max(1.0, timeout - 10))
+        request.addfinalizer(timer.cancel)
     return url
+
+
+def _timeout_of(request) -> float:
+    marker = request.node.get_closest_marker("timeout")
+    if marker is not None and marker.args:
+        return float(marker.args[0])
+    return float(request.config.getoption("timeout", None) or request.config.getini("timeout") or 0)
 
 
 @pytest.fixture

@@ -159,7 +159,7 @@ def test_two_server_processes_apply_each_timeout_exactly_once(tmp_path, db_url, 
 
 def test_a_browser_submitting_at_the_deadline_and_the_loop_apply_once(tmp_path, db_url, live_server):
     path = copy_project("timeouts", tmp_path)
-    codes = create(path, db_url, "timed", 12)
+    codes = create(path, db_url, "timed_many", 12)
     server = live_server(path, db_url)
     due = open_start_links([server.url], codes)
     statuses: dict[str, int] = {}
