@@ -26,7 +26,7 @@ from otree.constants import BaseConstants, get_constant, role_names
 from otree.db.core import CoreBase
 from otree.db.engine import build_engine, set_engine
 from otree.db.fields import Field
-from otree.db.mapping import declared_fields, map_app
+from otree.db.mapping import declared_fields, map_app, unmap
 from otree.db.models import BaseGroup, BasePlayer, BaseSubsession, ExtraModel
 from otree.db.schema import sync_schema
 from otree.errors import ConfigError, find_line, warn_config
@@ -220,7 +220,7 @@ def _forget_modules(project: Project) -> None:
             del sys.modules[name]
     if project.root in sys.path:
         sys.path.remove(project.root)
-    project.registry.dispose()
+    unmap(project.registry)
     _BuiltinFinder.apps.clear()
 
 

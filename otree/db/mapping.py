@@ -9,7 +9,7 @@ from sqlalchemy.orm import registry as Registry
 from sqlalchemy.orm import relationship
 
 from . import mutable
-from .core import Participant, Session
+from .core import CoreBase, Participant, Session
 from .fields import Field, Link, MultiStringField, value_key
 from .models import BaseGroup, BasePlayer, BaseSubsession, ExtraModel
 
@@ -186,3 +186,18 @@ def _map_extra_model(registry: Registry, metadata: MetaData, app: Any, cls: Any,
 
 __all__ = ["map_app", "declared_fields", "declared_links", "AppTables", "BaseSubsession", "BaseGroup",
            "BasePlayer", "ExtraModel"]
+
+
+def unmap(registry: Registry) -> None:
+    """Dispose of a project's mappings, including what they left on the core models' mappers.
+
+    Every many-to-one relationship to a core model (Player.participant, Group.session, ...) adds
+    a key-switch check to that model's mapper, which SQLAlchemy keeps after the relationship's
+    registry is disposed. A process that loads one project after another (the test suite, or a
+    shell reloading) would otherwise run the checks of every project it ever loaded in each
+    flush of a participant or session, getting slower with each load.
+    """
+    registry.dispose()
+    for core_mapper in CoreBase.registry.mappers:
+        processors = core_mapper._dependency_processors
+        processors[:] = [dp for dp in processors if dp.prop.parent.registry is not registry]
