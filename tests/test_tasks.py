@@ -156,7 +156,9 @@ def test_the_loop_runs_work_at_its_due_time_and_wakes_for_new_work(project, monk
         thread.join(10)
     times = {p["n"]: at for _, p, at in applied}
     assert set(times) == {"known at start", "scheduled later", "overdue"}
-    assert times["overdue"] - started < 0.5
-    assert 0 <= times["known at start"] - (started + 0.8) < 0.3
-    assert 0 <= times["scheduled later"] - due < 0.3
+    # Within a second (not RESCAN_S = 30 s): the loop slept until the due time, or was woken.
+    # The margin is for a loaded CI machine; the order of magnitude is what is being tested.
+    assert times["overdue"] - started < 1.0
+    assert 0 <= times["known at start"] - (started + 0.8) < 1.0
+    assert 0 <= times["scheduled later"] - due < 1.0
     assert not thread.is_alive()
