@@ -19,6 +19,7 @@ participant's row; arriving at a wait page then runs in a fresh one that locks t
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
@@ -117,6 +118,30 @@ def find_participant(code: str, lock: bool = False) -> Participant | None:
     return current_session().scalars(query).one_or_none()
 
 
+def _found(code: str) -> Participant:
+    """The participant of a code this request (or the unit of work that scheduled it) already found.
+
+    Participants are only ever deleted with their whole session, so the code still names one.
+    """
+    participant = find_participant(code)
+    assert participant is not None, f"participant {code!r} was found before"
+    return participant
+
+
+def _wait_page(participant: Participant, slot: Slot) -> WaitPage:
+    """The page of a wait page's slot (slot.is_wait_page: its class is a WaitPage)."""
+    page = pages.build_page(participant, slot)
+    assert isinstance(page, WaitPage), f"{slot.name} is a wait page"
+    return page
+
+
+def _form_page(participant: Participant, slot: Slot) -> Page:
+    """The page of a slot that is not a wait page: a Page, since apps' pages subclass Page or WaitPage."""
+    page = pages.build_page(participant, slot)
+    assert isinstance(page, Page), f"{slot.name} is a Page"
+    return page
+
+
 def _locked(participant_id: int) -> Participant | None:
     return current_session().scalars(
         select(Participant).where(Participant.id == participant_id).with_for_update()
@@ -139,7 +164,7 @@ def _locate(code: str, name_in_url: str, page_name: str, index: int, lock: bool)
 def current_page(code: str, present: Present[R]) -> R:
     """Send the participant to where they are now (read in a fresh unit of work)."""
     with unit_of_work(readonly=True):
-        return present(GoTo(pages.current_url(find_participant(code))))
+        return present(GoTo(pages.current_url(_found(code))))
 
 
 # -- start links ---------------------------------------------------------------------------------
@@ -243,11 +268,11 @@ def _open_wait_page(code: str, index: int, present: Present[R]) -> R:
 
 
 def _show_wait_page(code: str, index: int, present: Present[R]) -> Any:
-    participant = find_participant(code)
+    participant = _found(code)
     slot = pages.slot_of(participant)
     if slot is None or slot.index != index:
         return present(GoTo(pages.current_url(participant)))
-    page = pages.build_page(participant, slot)
+    page = _wait_page(participant, slot)  # the slot at `index`, which _open found a wait page
     if participant._is_bot and leaving.seconds_until_leave(page) == 0:
         return _BOT_LEAVES
     dropouts.welcome_back(page)
@@ -279,7 +304,7 @@ def submit_page(code: str, name_in_url: str, page_name: str, index: int, data: A
         dropouts.record_request(participant)
         if slot.is_wait_page:
             return present(GoTo(pages.current_url(participant)))
-        result = submit(pages.build_page(participant, slot), data)
+        result = submit(_form_page(participant, slot), data)
         if isinstance(result, ShowPage):
             return present(result)
         # Where the submission led, as in oTree: if that is a wait page the member completes
@@ -374,7 +399,7 @@ def leave_wait_page(code: str, name_in_url: str | None, page_name: str | None, i
     """
     with unit_of_work():
         if name_in_url is None:
-            current = pages.slot_of(find_participant(code))
+            current = pages.slot_of(_found(code))
             name_in_url, page_name = (current.app.name_in_url, current.name) if current else ("", "")
         # No lock yet: leaving locks the group first, then the participant, as arriving does.
         located = _locate(code, name_in_url, page_name or "", index, lock=False)
@@ -383,7 +408,7 @@ def leave_wait_page(code: str, name_in_url: str | None, page_name: str | None, i
         participant, slot = located
         if not slot.is_wait_page:
             return present(GoTo(pages.current_url(participant)))
-        skipped = leaving.leave(pages.build_page(participant, slot))
+        skipped = leaving.leave(_wait_page(participant, slot))
     if skipped is not None:
         after_moving(code, skipped)
     return current_page(code, present)
@@ -396,26 +421,26 @@ def after_moving(code: str, skipped: list[Slot]) -> None:
     while True:
         # Read-mostly: a member who is not the last to arrive only reads, so (on SQLite) the
         # check neither waits for nor holds the write lock; the last one completes the page.
-        skipped = run_read_mostly(arrive_and_leave, code)
-        if skipped is None:
+        more = run_read_mostly(arrive_and_leave, code)
+        if more is None:
             return
-        _complete_skipped(code, skipped)
+        _complete_skipped(code, more)
 
 
 def _complete_skipped(code: str, skipped: list[Slot]) -> None:
     for slot in skipped:
         with unit_of_work():
-            participant = find_participant(code)
-            waitpages.complete_if_all_arrived(pages.build_page(participant, slot))
+            participant = _found(code)
+            waitpages.complete_if_all_arrived(_wait_page(participant, slot))  # skipped: only wait pages
 
 
 def arrive_and_leave(code: str) -> list[Slot] | None:
     """If the participant is on a wait page that is complete, move them on; the waits skipped, or None."""
-    participant = find_participant(code)
+    participant = _found(code)
     slot = pages.slot_of(participant)
     if slot is None or not slot.is_wait_page:
         return None
-    page = pages.build_page(participant, slot)
+    page = _wait_page(participant, slot)
     if not waitpages.arrive(page):
         return None
     return _leave_completed_wait_page(participant, page)
@@ -455,10 +480,12 @@ def time_out(participant: Participant) -> bool:
     page = pages.build_page(participant, slot)
     code = participant.code
     if slot.is_wait_page:
+        assert isinstance(page, WaitPage)  # slot.is_wait_page: its class is a WaitPage
         pages.record_completion(page, timeout_happened=True)
         skipped = pages.advance(page)
         channel, message = waitpages.channel_of(page), {"type": "wait_page.ready", "status": "ready"}
     else:
+        assert isinstance(page, Page)  # apps' pages subclass Page or WaitPage
         moved = submit(page, {}, forced_timeout=True)
         assert isinstance(moved, Moved)  # a timed-out submission is never shown again
         skipped = moved.skipped
@@ -531,4 +558,4 @@ def move_waiters_on(participant_ids: list[int], page_index: int) -> None:
         select(Participant.code).where(Participant.id.in_(participant_ids), Participant._index_in_pages == page_index)
     ).all()
     for code in codes:
-        tasks.then(lambda code=code: after_moving(code, []))
+        tasks.then(functools.partial(after_moving, code, []))  # bound now, not when the loop has moved on

@@ -9,6 +9,7 @@ and pages of the session (oTree's numbering, which appears in every page URL).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -23,18 +24,20 @@ from otree.db.uow import current_session
 from otree.i18n import N_
 
 if TYPE_CHECKING:
-    from otree.project import Project
+    from otree.db.core import Participant, Session
+    from otree.project import App, Project
 
 
 class BasePage:
     """Common base of Page and WaitPage; an instance is made per request."""
 
     template_name: str | None = None
-    timeout_seconds = None
-    timer_text = None
-    live_method = None
+    timeout_seconds: float | None = None
+    timer_text: str | None = None
+    live_method: Any = None  # a method, or the name of one (see call_hook)
 
-    def __init__(self, *, player, participant, session, app, index: int):
+    # player: an app's Player, whose fields (and so attributes) are the app's own.
+    def __init__(self, *, player: Any, participant: Participant, session: Session, app: App, index: int) -> None:
         self.player = player
         self.participant = participant
         self.session = session
@@ -43,16 +46,17 @@ class BasePage:
         self.timeout_happened = False
 
     @property
-    def group(self):
+    def group(self) -> Any:
         return self.player.group
 
     @property
-    def subsession(self):
+    def subsession(self) -> Any:
         return self.player.subsession
 
     @property
     def round_number(self) -> int:
-        return self.player.round_number
+        round_number: int = self.player.round_number  # a column of the app's Player
+        return round_number
 
     @property
     def is_debug(self) -> bool:
@@ -77,16 +81,16 @@ class BasePage:
 
 
 class Page(BasePage):
-    form_model = None
+    form_model: Any = None  # 'player', 'group' or (self format) the model class
     form_fields: list[str] = []
     allow_back_button = False
     preserve_unsubmitted_inputs = False
     use_blank_layout = False
-    timeout_submission = None
+    timeout_submission: dict[str, Any] | None = None
 
 
 class WaitPage(BasePage):
-    after_all_players_arrive = None
+    after_all_players_arrive: Any = None  # a function, or the name of one (see call_hook)
     wait_for_all_groups = False
     group_by_arrival_time = False
     title_text = N_("Please wait")  # translated when shown, as are the other built-in texts
@@ -96,16 +100,19 @@ class WaitPage(BasePage):
 _BASES = (BasePage, Page, WaitPage)
 
 
-def is_page_class(obj) -> bool:
+def is_page_class(obj: object) -> bool:
     return isinstance(obj, type) and issubclass(obj, BasePage) and obj not in _BASES
 
 
-def is_wait_page(cls) -> bool:
+def is_wait_page(cls: type) -> bool:
     return issubclass(cls, WaitPage)
 
 
-def find_hook(cls: type, name: str):
-    """The user's definition of a hook on a page class (None if only our base defines it)."""
+def find_hook(cls: type, name: str) -> Any:
+    """The user's definition of a hook on a page class (None if only our base defines it).
+
+    As written in the class body: a function, staticmethod, classmethod, string, or a value.
+    """
     for klass in cls.__mro__:
         if klass in _BASES:
             return None
@@ -114,8 +121,8 @@ def find_hook(cls: type, name: str):
     return None
 
 
-def call_hook(page: BasePage, name: str, *args, default: Any = None, self_args: tuple | None = None,
-              subject: Any = None):
+def call_hook(page: BasePage, name: str, *args: Any, default: Any = None, self_args: tuple[Any, ...] | None = None,
+              subject: Any = None) -> Any:
     """Call a page's hook the way the app's format expects; `default` when the page has none.
 
     The one place that knows the formats, for page hooks, live methods and wait pages alike:
@@ -139,19 +146,19 @@ def call_hook(page: BasePage, name: str, *args, default: Any = None, self_args: 
     return getattr(page, name)(*(args if self_args is None else self_args))
 
 
-def _named_hook(page: BasePage, name: str, target: str, subject: Any) -> Callable:
+def _named_hook(page: BasePage, name: str, target: str, subject: Any) -> Callable[..., Any]:
     app = page._app
     fn = getattr(app.module, target, None) if app.is_noself else None
     if callable(fn):
         return lambda *args: fn(subject, *args)
-    method = getattr(subject, target, None)
+    method: Callable[..., Any] | None = getattr(subject, target, None)
     if method is None:
         raise AttributeError(f"{type(page).__name__}.{name} = {target!r}, but {type(subject).__name__} has no "
                              f"method {target!r}")
     return method
 
 
-def hook_function(page_class: type, app: Any, name: str) -> Callable | None:
+def hook_function(page_class: type, app: App, name: str) -> Callable[..., Any] | None:
     """The plain function a hook resolves to (to inspect it, e.g. whether it is an async generator)."""
     raw = find_hook(page_class, name)
     if isinstance(raw, str):
@@ -159,7 +166,8 @@ def hook_function(page_class: type, app: Any, name: str) -> Callable | None:
         return fn if callable(fn) else getattr(app.Player, raw, None)
     if isinstance(raw, (staticmethod, classmethod)):
         return raw.__func__
-    return raw
+    function: Callable[..., Any] | None = raw  # what the class body holds: a plain function (or None)
+    return function
 
 
 # -- the sequence of pages of a session ---------------------------------------------------
@@ -168,9 +176,9 @@ def hook_function(page_class: type, app: Any, name: str) -> Callable | None:
 @dataclass(frozen=True)
 class Slot:
     index: int
-    app: Any
+    app: App
     round_number: int
-    page_class: type
+    page_class: type[BasePage]
 
     @property
     def is_wait_page(self) -> bool:
@@ -189,7 +197,7 @@ def current_project() -> Project:
     return project
 
 
-def page_sequence(app_sequence) -> list[Slot]:
+def page_sequence(app_sequence: Sequence[str]) -> list[Slot]:
     """Every page of a session in order (the loaded project's, see Project.page_sequence).
 
     The cache lives on the Project object itself, not in a global keyed by id(project): a
@@ -199,7 +207,7 @@ def page_sequence(app_sequence) -> list[Slot]:
     return current_project().page_sequence(app_sequence)
 
 
-def sequence_of(apps) -> list[Slot]:
+def sequence_of(apps: Iterable[App]) -> list[Slot]:
     """The slots of these apps in play order: every round of each app, every page of each round."""
     slots: list[Slot] = []
     for app in apps:
@@ -209,7 +217,7 @@ def sequence_of(apps) -> list[Slot]:
     return slots
 
 
-def slot_of(participant, index: int | None = None) -> Slot | None:
+def slot_of(participant: Participant, index: int | None = None) -> Slot | None:
     index = participant._index_in_pages if index is None else index
     sequence = page_sequence(participant.session.config["app_sequence"])
     if 1 <= index <= len(sequence):
@@ -217,11 +225,11 @@ def slot_of(participant, index: int | None = None) -> Slot | None:
     return None
 
 
-def page_url(participant, slot: Slot) -> str:
+def page_url(participant: Participant, slot: Slot) -> str:
     return f"/p/{participant.code}/{slot.app.name_in_url}/{slot.name}/{slot.index}"
 
 
-def current_url(participant) -> str:
+def current_url(participant: Participant) -> str:
     if participant._index_in_pages < 1:
         return f"/InitializeParticipant/{participant.code}"
     slot = slot_of(participant)
@@ -230,16 +238,18 @@ def current_url(participant) -> str:
     return page_url(participant, slot)
 
 
-def load_player(participant, app, round_number: int):
+def load_player(participant: Participant, app: App, round_number: int) -> Any:
     Player = app.Player
-    return object_session(participant).scalars(
+    db = object_session(participant)
+    assert db is not None, "pages are built for a participant loaded in the current unit of work"
+    return db.scalars(
         select(Player)
         .filter_by(participant_id=participant.id, round_number=round_number)
         .options(joinedload(Player.group), joinedload(Player.subsession))
     ).one()
 
 
-def build_page(participant, slot: Slot) -> BasePage:
+def build_page(participant: Participant, slot: Slot) -> BasePage:
     player = load_player(participant, slot.app, slot.round_number)
     return slot.page_class(
         player=player, participant=participant, session=participant.session, app=slot.app, index=slot.index
@@ -249,7 +259,7 @@ def build_page(participant, slot: Slot) -> BasePage:
 # -- moving through the sequence ------------------------------------------------------------
 
 
-def start(participant, label: str | None = None) -> list[Slot]:
+def start(participant: Participant, label: str | None = None) -> list[Slot]:
     """First visit of a participant's start link: mark them started and find their first page."""
     if label and not participant.label:
         participant.label = label
@@ -266,7 +276,7 @@ def is_displayed(page: BasePage) -> bool:
     return bool(call_hook(page, "is_displayed", default=True))
 
 
-def settle(participant) -> list[Slot]:
+def settle(participant: Participant) -> list[Slot]:
     """Skip forward over pages whose is_displayed is false; returns the wait pages skipped.
 
     Stops on the first page to show (including wait pages) or past the last page.
@@ -339,7 +349,7 @@ def _app_after_this_page(page: BasePage) -> int | None:
     return None
 
 
-def form_model_name(page_class) -> str | None:
+def form_model_name(page_class: type[BasePage]) -> str | None:
     """'player' or 'group' (self-format apps may name the model class itself)."""
     model = getattr(page_class, "form_model", None)
     if model is None or isinstance(model, str):
@@ -364,14 +374,16 @@ def form_target(page: BasePage) -> tuple[Any, list[str]]:
     return (page.player if model == "player" else page.group), fields
 
 
-def form_fields_of(page: Page) -> list[str]:
+def form_fields_of(page: BasePage) -> list[str]:
+    """The page's form fields (get_form_fields, else form_fields); read by name, so any page will do."""
     fields = call_hook(page, "get_form_fields", default=None)
     if fields is None:
         fields = getattr(type(page), "form_fields", None) or []
     return list(fields)
 
 
-def timeout_seconds_of(page: BasePage):
+def timeout_seconds_of(page: BasePage) -> Any:
+    """The page's timeout as the app gives it: seconds (any number type), or None for none."""
     value = call_hook(page, "get_timeout_seconds", default=None)
     if value is None:
         value = type(page).timeout_seconds

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +32,12 @@ from otree.db.records import CompletedGBATGroup, CompletedGroupWaitPage, Complet
 from otree.db.uow import after_commit, current_session
 from otree.pages import WaitPage, call_hook
 from otree.timeouts import move_waiters_on
+
+if TYPE_CHECKING:
+    from otree.db.models import BaseGroup, BaseSubsession, ModelBase
+
+# The tables whose row marks a wait page as completed (one per kind of wait page).
+Completion = type[CompletedGroupWaitPage] | type[CompletedSubsessionWaitPage] | type[CompletedGBATGroup]
 
 logger = logging.getLogger("otree.waitpages")
 
@@ -52,7 +58,7 @@ class WaitPageKind:
 
     name: str
     socket_path: str
-    completion: type
+    completion: Completion
     channel_name: Callable[[int, int, Any], str]
 
     def channel(self, session_id: int, page_index: int, group_id: int | None = None) -> str:
@@ -125,7 +131,7 @@ def _notify(channel: str) -> None:
     after_commit(lambda: group_send_sync(channel, {"type": "wait_page.ready", "status": "ready"}))
 
 
-def _lock(model, row_id: int) -> None:
+def _lock(model: type[ModelBase], row_id: int) -> None:
     """Lock the group or subsession row (on SQLite, BEGIN IMMEDIATE already serialized us)."""
     db = current_session()
     if db.get_bind().dialect.name != "sqlite":
@@ -165,10 +171,10 @@ def _positions(participant_ids: list[int]) -> dict[int, int]:
     rows = current_session().execute(
         select(Participant.id, Participant._index_in_pages).where(Participant.id.in_(participant_ids))
     )
-    return dict(rows.all())
+    return dict(rows.tuples().all())  # tuples(): only tells the type checker the rows are pairs
 
 
-def _insert_once(row) -> bool:
+def _insert_once(row: object) -> bool:
     """Insert a completion row; False if another unit of work already completed this page."""
     db = current_session()
     savepoint = db.begin_nested()
@@ -181,7 +187,7 @@ def _insert_once(row) -> bool:
         return False
 
 
-def run_after_all_players_arrive(page: WaitPage, target) -> None:
+def run_after_all_players_arrive(page: WaitPage, target: BaseGroup | BaseSubsession) -> None:
     """Call the wait page's after_all_players_arrive for `target` (a group or a subsession).
 
     No-self apps: `after_all_players_arrive(target)`, or the name of a module function taking
@@ -249,6 +255,7 @@ def _arrive_gbat(page: WaitPage) -> bool:
     _lock(type(subsession), subsession.id)
     db.expire(player, ["group_id", "id_in_group", "group"])  # another unit of work may have regrouped us
     formed = db.scalar(select(func.count(CompletedGBATGroup.id)).filter_by(session_id=session_id, page_index=index))
+    assert formed is not None, "a COUNT query always returns one row"
     if player.group.id_in_subsession <= formed:
         return True
     matrix = subsession.get_group_matrix(objects=True)
@@ -272,10 +279,11 @@ def _arrive_gbat(page: WaitPage) -> bool:
     _notify(gbat_channel(session_id, index))
     move_waiters_on(session_id, index, [p.participant_id for p in batch], f"gbat{formed + 1}")
     db.refresh(player)
-    return player.group.id_in_subsession <= formed + 1
+    complete: bool = player.group.id_in_subsession <= formed + 1  # an int column of the app's Group
+    return complete
 
 
-def _gbat_batch(page: WaitPage, subsession, waiting: list) -> list:
+def _gbat_batch(page: WaitPage, subsession: BaseSubsession, waiting: list[Any]) -> list[Any]:
     app = page._app
     method = app.subsession_hook("group_by_arrival_time_method")
     if method is not None:

@@ -15,8 +15,12 @@ from typing import Any, Callable, cast
 from .layer import BaseChannelLayer
 
 
-class LayerProxy:
-    """Delegates to the real layer; coroutines run on the server's event loop."""
+class LayerProxy(BaseChannelLayer):
+    """Delegates to the real layer; coroutines run on the server's event loop.
+
+    A BaseChannelLayer itself, so that AppState and get_channel_layer() can hold and return it
+    as one; it overrides every method of the base, so none of the base's stubs is ever reached.
+    """
 
     def __init__(self, layer: BaseChannelLayer, home_loop: Callable[[], asyncio.AbstractEventLoop | None]):
         self._layer = layer

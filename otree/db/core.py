@@ -6,7 +6,7 @@ import importlib
 import secrets
 import string
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, MetaData, PickleType, String, Text, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, validates
@@ -17,6 +17,9 @@ from otree.currency import Currency, RealWorldCurrency
 
 from . import mutable
 from .types import CurrencyType
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session as DbSession
 
 CODE_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -29,6 +32,17 @@ def anonymous_code() -> str:
     """An 8-letter, pronounceable code of 4 consonant-vowel syllables (e.g. 'puzemohi')."""
     consonants, vowels = "bdfghjklmnprstvz", "aeiou"
     return "".join(secrets.choice(consonants) + secrets.choice(vowels) for _ in range(4))
+
+
+def _db_of(obj: object) -> DbSession:
+    """The database session `obj` was loaded in."""
+    db = object_session(obj)
+    if db is None:
+        # An AttributeError, as reading through None was before: objects stay readable after
+        # their unit of work ends, and e.g. `participant.session` on such an object must keep
+        # failing as an attribute error (which getattr(..., default) and templates handle).
+        raise AttributeError(f"{obj!r} is detached (its unit of work has ended), so it cannot load related rows")
+    return db
 
 
 class CoreBase(DeclarativeBase):
@@ -91,26 +105,30 @@ class Session(GuardedAttributes, CoreBase):
         return f"<Session {self.code}>"
 
     @property
-    def participation_fee(self):
-        return RealWorldCurrency(self.config.get("participation_fee", 0) or 0)
+    def participation_fee(self) -> RealWorldCurrency:
+        # Annotated: currency constructors and arithmetic are typed Any (Decimal subclasses).
+        fee: RealWorldCurrency = RealWorldCurrency(self.config.get("participation_fee", 0) or 0)
+        return fee
 
     @property
     def real_world_currency_per_point(self) -> float:
-        return self.config.get("real_world_currency_per_point", 1)
+        rate: float = self.config.get("real_world_currency_per_point", 1)  # config values are untyped
+        return rate
 
     @property
     def config_name(self) -> str:
-        return self.config.get("name", "")
+        name: str = self.config.get("name", "")  # config values are untyped
+        return name
 
     def get_participants(self) -> list["Participant"]:
-        db = object_session(self)
+        db = _db_of(self)
         return list(db.scalars(select(Participant).filter_by(session_id=self.id).order_by(Participant.id_in_session)))
 
-    def get_subsessions(self) -> list:
+    def get_subsessions(self) -> list[Any]:
         """Every subsession of every app, in app_sequence order then round order."""
         project = state.current().require_project()
-        db = object_session(self)
-        result = []
+        db = _db_of(self)
+        result: list[Any] = []
         for app_name in self.config["app_sequence"]:
             cls = project.apps[app_name].Subsession
             result.extend(db.scalars(select(cls).filter_by(session_id=self.id).order_by(cls.round_number)))
@@ -168,29 +186,33 @@ class Participant(GuardedAttributes, CoreBase):
 
     @property
     def session(self) -> Session:
-        return object_session(self).get(Session, self.session_id)
+        session = _db_of(self).get(Session, self.session_id)
+        assert session is not None, "the foreign key (ondelete=CASCADE) keeps a participant's session"
+        return session
 
-    def get_players(self) -> list:
+    def get_players(self) -> list[Any]:
         """This participant's players in every app and round, in the order they are played."""
         project = state.current().require_project()
-        db = object_session(self)
-        result = []
+        db = _db_of(self)
+        result: list[Any] = []
         for app_name in self.session.config["app_sequence"]:
             cls = project.apps[app_name].Player
             result.extend(db.scalars(select(cls).filter_by(participant_id=self.id).order_by(cls.round_number)))
         return result
 
-    def get_player(self, app_name: str, round_number: int):
+    def get_player(self, app_name: str, round_number: int) -> Any:
         cls = state.current().require_project().apps[app_name].Player
-        return object_session(self).scalars(
+        return _db_of(self).scalars(
             select(cls).filter_by(participant_id=self.id, round_number=round_number)
         ).one_or_none()
 
-    def payoff_in_real_world_currency(self):
-        return self.payoff.to_real_world_currency(self.session)
+    def payoff_in_real_world_currency(self) -> RealWorldCurrency:
+        payoff: Currency = self.payoff  # kept a Currency by _payoff_as_currency
+        return payoff.to_real_world_currency(self.session)
 
-    def payoff_plus_participation_fee(self):
-        return self.payoff_in_real_world_currency() + self.session.participation_fee
+    def payoff_plus_participation_fee(self) -> RealWorldCurrency:
+        total: RealWorldCurrency = self.payoff_in_real_world_currency() + self.session.participation_fee
+        return total
 
 
 mutable.track(Session, ["vars", "config"])

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
 from otree import state
 
 from .writer_queue import WriterQueue
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.engine.interfaces import DBAPIConnection
+    from sqlalchemy.pool import ConnectionPoolEntry
 
 # SQLite waits this long for the write lock before giving up ("database is locked").
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -44,7 +51,8 @@ def _sqlite_engine(url: str, writer_queue: bool) -> Engine:
                            **pooling)
 
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record):
+    # Any: the driver's own connection (sqlite3's has isolation_level; the DBAPI protocol does not).
+    def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin,
         # so that we can take the write lock up front (see on_begin).
         dbapi_connection.isolation_level = None
@@ -63,7 +71,7 @@ def _sqlite_engine(url: str, writer_queue: bool) -> Engine:
     engine.otree_writer_queue = queue  # type: ignore[attr-defined]  # for tests and benchmarks
 
     @event.listens_for(engine, "begin")
-    def on_begin(conn):
+    def on_begin(conn: Connection) -> None:
         # A deferred transaction that reads and later writes can fail at once with
         # "database is locked" (the lock upgrade cannot wait). Taking the write lock at
         # BEGIN makes writers queue instead; read-only units skip both the queue and the lock.
@@ -86,17 +94,19 @@ def _sqlite_engine(url: str, writer_queue: bool) -> Engine:
     if queue is not None:
 
         @event.listens_for(engine, "checkin")
-        def on_checkin(_dbapi_connection, record):
+        def on_checkin(_dbapi_connection: DBAPIConnection | None, record: ConnectionPoolEntry) -> None:
             _give_back(record.info, queue)
 
         @event.listens_for(engine, "invalidate")
-        def on_invalidate(_dbapi_connection, record, _exception):
+        def on_invalidate(
+            _dbapi_connection: DBAPIConnection | None, record: ConnectionPoolEntry, _exception: BaseException | None
+        ) -> None:
             _give_back(record.info, queue)
 
     return engine
 
 
-def _give_back(info: dict, queue: WriterQueue) -> None:
+def _give_back(info: dict[Any, Any], queue: WriterQueue) -> None:
     if info.pop(_HOLDS_TURN, False):
         queue.release()
 

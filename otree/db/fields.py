@@ -13,15 +13,17 @@ import os
 import re
 import sys
 from contextvars import ContextVar
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from types import FrameType
+from typing import Any, cast
 
 from sqlalchemy import Boolean, Column, Float, Integer, Text
 from sqlalchemy.types import TypeEngine
 
 from otree import widgets
 from otree.conf import settings
-from otree.currency import CURRENCY_SYMBOLS, Currency, RealWorldCurrency
+from otree.currency import CURRENCY_SYMBOLS, Currency, DecimalUnit, RealWorldCurrency
 from otree.i18n import N_, gettext
 from otree.widgets import form_value
 
@@ -39,7 +41,7 @@ _lenient_reads: ContextVar[bool] = ContextVar("otree_lenient_null_reads", defaul
 
 
 @contextlib.contextmanager
-def lenient_null_reads():
+def lenient_null_reads() -> Iterator[None]:
     """Within this block, reading a field that is None returns None (as oTree's custom exports do)."""
     token = _lenient_reads.set(True)
     try:
@@ -55,7 +57,7 @@ def value_key(name: str) -> str:
 
 def _caller_location() -> tuple[str | None, int | None]:
     """The user file and line where a field was declared (for start-up error messages)."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         filename = os.path.abspath(frame.f_code.co_filename)
         if not filename.startswith(_THIS_DIR):
@@ -123,11 +125,11 @@ def _parse_decimal_text(field: "Field", text: str) -> Any:
         raise InvalidInput(gettext(MSG_NUMBER)) from None
 
 
-def normalize_choices(choices) -> list[tuple[Any, str]] | None:
+def normalize_choices(choices: Iterable[Any] | None) -> list[tuple[Any, str]] | None:
     """Flat choices `[1, 2]` or pairs `[[1, 'One'], ...]` as a list of (value, label)."""
     if choices is None:
         return None
-    result = []
+    result: list[tuple[Any, str]] = []
     for choice in choices:
         if isinstance(choice, (list, tuple)):
             if len(choice) != 2:
@@ -153,15 +155,15 @@ class Field:
         label: str | None = None,
         verbose_name: str | None = None,
         doc: str = "",
-        choices=None,
+        choices: Iterable[Any] | None = None,
         min: Any = UNSET,
         max: Any = None,
         blank: bool = False,
-        widget=None,
+        widget: Any = None,  # a widget class or instance
         max_length: int | None = None,
         help_text: str = "",
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> None:
         self.name: str | None = None
         self.owner: type | None = None
         self.defined_at = _caller_location()
@@ -237,11 +239,15 @@ class Field:
             f"not {value!r} ({type(value).__name__})"
         )
 
-    def __get__(self, obj, objtype=None):
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
         if obj is None:
             # Class access gives the SQLAlchemy attribute (so queries can use Player.age)
-            # once the class is mapped, and the field itself before that.
-            return getattr(objtype, value_key(self.name), self)
+            # once the class is mapped, and the field itself before that. The name is None only
+            # for a field setattr'd onto a class and read before mapping names it; that read
+            # fails with a TypeError as before (cast only tells mypy, it checks nothing).
+            return getattr(objtype, value_key(cast(str, self.name)), self)
+        # Only mapped classes have instances, and mapping named all their fields.
+        assert self.name is not None, "a field of a mapped class has been named"
         value = getattr(obj, value_key(self.name))
         if value is None and getattr(type(obj), "_otree_strict_none", False) and not _lenient_reads.get():
             raise TypeError(
@@ -251,7 +257,8 @@ class Field:
             )
         return value
 
-    def __set__(self, obj, value) -> None:
+    def __set__(self, obj: Any, value: Any) -> None:
+        assert self.name is not None, "a field of a mapped class has been named"
         setattr(obj, value_key(self.name), self.coerce(value))
 
     # -- forms: submitted text, choices, widgets, timeouts ------------------------------
@@ -307,12 +314,12 @@ class IntegerField(Field):
     numeric = True
     type_description = "an int"
 
-    def _coerce(self, value, name):
+    def _coerce(self, value: Any, name: str | None) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
             raise self._type_error(value, name)
         return int(value)
 
-    def parse_text(self, text):
+    def parse_text(self, text: str) -> int:
         if not _INTEGER_RE.match(text):
             raise InvalidInput(gettext(MSG_INTEGER))
         digits = text.split(".")[0].lstrip("+-").lstrip("0")
@@ -325,16 +332,16 @@ class IntegerField(Field):
 
     parse_alternative = parse_text
 
-    def check_range(self, value):
+    def check_range(self, value: Any) -> None:
         if value < INTEGER_RANGE[0]:
             raise InvalidInput(gettext(MSG_MIN).format(limit=INTEGER_RANGE[0]))
         if value > INTEGER_RANGE[1]:
             raise InvalidInput(gettext(MSG_MAX).format(limit=INTEGER_RANGE[1]))
 
-    def timeout_default(self):
+    def timeout_default(self) -> int:
         return 0
 
-    def number_input(self, low):
+    def number_input(self, low: Any) -> tuple[str, str, str | None]:
         # The numeric keypad has no minus sign, so only when negatives are not allowed.
         return "1", "", "numeric" if low is not None and low >= 0 else None
 
@@ -348,12 +355,12 @@ class FloatField(Field):
     numeric = True
     type_description = "a number"
 
-    def _coerce(self, value, name):
+    def _coerce(self, value: Any, name: str | None) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
             raise self._type_error(value, name)
         return float(value)
 
-    def parse_text(self, text):
+    def parse_text(self, text: str) -> float:
         if len(text) > _MAX_NUMBER_TEXT or not _NUMBER_RE.match(text):
             raise InvalidInput(gettext(MSG_NUMBER))
         number = float(text)
@@ -363,7 +370,7 @@ class FloatField(Field):
 
     parse_alternative = parse_text
 
-    def timeout_default(self):
+    def timeout_default(self) -> float:
         return 0.0
 
 
@@ -372,20 +379,20 @@ class CurrencyField(Field):
     type_description = "a currency amount (a number)"
     real_world = False
 
-    def make_sa_type(self):
+    def make_sa_type(self) -> CurrencyType:
         return CurrencyType(real_world=self.real_world)
 
-    def _coerce(self, value, name):
+    def _coerce(self, value: Any, name: str | None) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
             raise self._type_error(value, name)
         return (RealWorldCurrency if self.real_world else Currency)(value)
 
     parse_text = parse_alternative = _parse_decimal_text
 
-    def timeout_default(self):
+    def timeout_default(self) -> int:
         return 0
 
-    def number_input(self, low):
+    def number_input(self, low: Any) -> tuple[str, str, str | None]:
         """Step and unit from the settings at render time (points, or the real-world currency)."""
         if self.real_world or not settings.USE_POINTS:
             cls = RealWorldCurrency if self.real_world else Currency
@@ -402,15 +409,22 @@ class DecimalField(Field):
     numeric = True
     type_description = "a decimal number"
 
-    def __init__(self, *, unit=None, max_digits=None, decimal_places=None, **kwargs):
+    def __init__(
+        self,
+        *,
+        unit: type[DecimalUnit] | None = None,
+        max_digits: int | None = None,  # accepted for old apps; unused (stored as exact text)
+        decimal_places: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.unit = unit
         self.decimal_places = decimal_places
 
-    def make_sa_type(self):
+    def make_sa_type(self) -> DecimalType:
         return DecimalType(unit=self.unit)
 
-    def _coerce(self, value, name):
+    def _coerce(self, value: Any, name: str | None) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
             raise self._type_error(value, name)
         if self.unit is not None:
@@ -425,7 +439,7 @@ class DecimalField(Field):
 
     parse_text = parse_alternative = _parse_decimal_text
 
-    def number_input(self, low):
+    def number_input(self, low: Any) -> tuple[str, str, str | None]:
         unit = self.unit
         if unit is not None:
             return _step(unit.get_input_places()), str(unit.input_unit_label or ""), None
@@ -438,25 +452,25 @@ class StringField(Field):
     sa_type = Text
     type_description = "a str"
 
-    def __init__(self, *, max_length: int | None = 10000, **kwargs):
+    def __init__(self, *, max_length: int | None = 10000, **kwargs: Any) -> None:
         super().__init__(max_length=max_length, **kwargs)
 
-    def _coerce(self, value, name):
+    def _coerce(self, value: Any, name: str | None) -> Any:
         if not isinstance(value, str):
             raise self._type_error(value, name)
         return value
 
     blank_value = ""  # blank text is stored as "" (as oTree does)
 
-    def parse_text(self, text):
+    def parse_text(self, text: str) -> str:
         if self.max_length is not None and len(text) > self.max_length:
             raise InvalidInput(gettext(MSG_MAX_LENGTH).format(max=self.max_length, length=len(text)))
         return text
 
-    def choice_value(self, value):
+    def choice_value(self, value: Any) -> Any:
         return value if isinstance(value, str) else form_value(value)
 
-    def timeout_default(self):
+    def timeout_default(self) -> str:
         return ""
 
 
@@ -465,13 +479,13 @@ class CharField(StringField):
 
 
 class LongStringField(StringField):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         if kwargs.get("choices") is not None:
             raise TypeError("LongStringField does not take choices; use StringField instead")
         kwargs.setdefault("max_length", None)
         super().__init__(**kwargs)
 
-    def default_widget(self, has_choices):
+    def default_widget(self, has_choices: bool) -> type[widgets.Widget]:
         return self.choice_widget() if has_choices else widgets.Textarea
 
 
@@ -483,7 +497,7 @@ class BooleanField(Field):
     sa_type = Boolean
     type_description = "True or False"
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if self.choices is None:
             self.choices = [(True, N_("Yes")), (False, N_("No"))]  # translated when shown (otree.forms)
@@ -491,14 +505,14 @@ class BooleanField(Field):
         else:
             self.default_choices = False
 
-    def _coerce(self, value, name):
+    def _coerce(self, value: Any, name: str | None) -> Any:
         if not isinstance(value, bool):
             raise self._type_error(value, name)
         return value
 
     accepts_checkbox = True
 
-    def parse_text(self, text):
+    def parse_text(self, text: str) -> bool:
         lowered = text.lower()
         if lowered in TRUE_TEXTS:
             return True
@@ -508,13 +522,13 @@ class BooleanField(Field):
 
     parse_alternative = parse_text
 
-    def choice_value(self, value):
+    def choice_value(self, value: Any) -> Any:
         return value
 
-    def timeout_default(self):
+    def timeout_default(self) -> bool:
         return False
 
-    def choice_widget(self):
+    def choice_widget(self) -> type[widgets.Widget]:
         return widgets.RadioSelect  # Yes/No radio buttons, as in oTree
 
 
@@ -523,23 +537,23 @@ class MultiStringField(Field):
 
     type_description = "a list of str"
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if self.choices is None:
             raise TypeError("MultiStringField needs choices=[...]")
 
-    def make_sa_type(self):
+    def make_sa_type(self) -> StringListType:
         return StringListType()
 
-    def _coerce(self, value, name):
+    def _coerce(self, value: Any, name: str | None) -> Any:
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise self._type_error(value, name)
         return list(value)
 
-    def choice_value(self, value):
+    def choice_value(self, value: Any) -> Any:
         return value if isinstance(value, str) else form_value(value)
 
-    def fixed_widget(self):
+    def fixed_widget(self) -> type[widgets.Widget]:
         return widgets.CheckboxSelectMultiple  # a list of values; no other widget can post one
 
 
@@ -551,7 +565,7 @@ class Link:
         self.name: str | None = None
         self.defined_at = _caller_location()
 
-    def __set_name__(self, owner, name):
+    def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
 

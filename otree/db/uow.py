@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from contextvars import ContextVar
-from typing import Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -19,6 +19,11 @@ from otree import debugging
 
 from .engine import get_engine
 from .mutable import mutated
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import UOWTransaction
+
+T = TypeVar("T")
 
 READ_ATTEMPT = "otree_read_attempt"
 
@@ -58,7 +63,7 @@ def unit_of_work(*, readonly: bool = False) -> Iterator[Session]:
         callback()
 
 
-def after_commit(callback) -> None:
+def after_commit(callback: Callable[[], object]) -> None:
     """Run `callback` once the current unit of work has committed (not if it rolls back).
 
     Notifications to other participants go here: they must not see "something changed"
@@ -87,7 +92,7 @@ class NeedsWrite(BaseException):
 
 
 @event.listens_for(Session, "before_flush")
-def _refuse_writes_in_read_attempts(session: Session, _context, _instances) -> None:
+def _refuse_writes_in_read_attempts(session: Session, _context: UOWTransaction, _instances: object) -> None:
     if session.info.get(READ_ATTEMPT) and (session.new or session.dirty or session.deleted):
         raise NeedsWrite()
 
@@ -97,7 +102,7 @@ def _has_changes(session: Session) -> bool:
                 or mutated(session))
 
 
-def run_read_mostly(fn, *args):
+def run_read_mostly(fn: Callable[..., T], *args: Any) -> T:
     """Run fn(*args) in a read-only unit of work; if it changes anything, run it again in a writing one.
 
     Most page views only read. On SQLite, where writers take turns, a read-only unit of work
