@@ -4,7 +4,7 @@ from otree import models, widgets
 from otree.constants import BaseConstants
 from otree.currency import Currency, DecimalUnit, RealWorldCurrency, c, cu, currency_range
 from otree.db.models import BaseGroup, BasePlayer, BaseSubsession, ExtraModel
-from otree.db.uow import unit_of_work  # for scripts and threads (not exported by import *)
+from otree.db.uow import unit_of_work as unit_of_work  # for scripts and threads (not exported by import *)
 from otree.pages import Page, WaitPage
 from otree.bots import Bot, Submission, SubmissionMustFail, expect
 from otree.utils import read_csv, safe_json, url_of_static_file

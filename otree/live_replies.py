@@ -125,7 +125,7 @@ def _store(page: BasePage, deliveries: list[tuple[int, Any]], members: dict[int,
     # One INSERT for all recipients (returning the ids in the order of the rows).
     ids = current_session().scalars(
         insert(LiveReply).returning(LiveReply.id, sort_by_parameter_order=True), rows).all()
-    return [(reply_id, row["participant_code"], row["payload_json"]) for reply_id, row in zip(ids, rows)]
+    return [(reply_id, row["participant_code"], row["payload_json"]) for reply_id, row in zip(ids, rows, strict=True)]
 
 
 def announce(session_code: str, page_index: int, sent: list[tuple[int, str, str]]) -> None:

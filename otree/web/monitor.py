@@ -9,9 +9,10 @@ POST /AdvanceSession/{code}      "advance slowest participants", or the one name
 GET  /presence_icons/{code}      the rows as JSON (oTree's monitor polled this; ours is pushed)
 
 Advancing a participant goes through the same code path as a page timeout applied by
-the task loop (otree.flow.time_out): their form page is submitted as timed
-out, or they are taken past the wait page they are on; their open browser is then told to reload: {"auto_advanced": true} on the
-form page's /auto_advance socket, {"status": "ready"} on the wait page's socket.
+the task loop (otree.flow.time_out): their form page is submitted as timed out, or they are
+taken past the wait page they are on; their open browser is then told to reload:
+{"auto_advanced": true} on the form page's /auto_advance socket, {"status": "ready"} on the
+wait page's socket.
 """
 
 from __future__ import annotations

@@ -118,7 +118,8 @@ def _timer(page: BasePage, context: dict) -> None:
     pages.start_timer(page)
     if participant._timeout_page_index == page._index_in_pages and participant._timeout_expiration_time is not None:
         context["remaining_timeout_seconds"] = max(0, participant._timeout_expiration_time - time.time())
-        context["timer_text"] = getattr(type(page), "timer_text", None) or gettext(N_("Time left to complete this page:"))
+        default_text = gettext(N_("Time left to complete this page:"))
+        context["timer_text"] = getattr(type(page), "timer_text", None) or default_text
 
 
 def render_page(page: BasePage, form=None, status: int = 200, headers: dict | None = None) -> HTMLResponse:

@@ -178,7 +178,8 @@ def _welcome(request: Request, room: Room, label: str | None, hash_: str | None,
             message = (f"The welcome_page {room.welcome_page!r} of room {room.name!r} in settings.py was not found "
                        f"(template folders: {', '.join(get_engine().search_path)}).")
             logger.error(message)
-            return HTMLResponse(f"<!doctype html><title>Room error</title><pre>{escape(message)}</pre>", status_code=500)
+            page = f"<!doctype html><title>Room error</title><pre>{escape(message)}</pre>"
+            return HTMLResponse(page, status_code=500)
         return render(room.welcome_page, context)
     return render("otree/rooms/Welcome.html", context)
 
