@@ -52,9 +52,7 @@ def participant_routes() -> list:
 
 def websocket_routes() -> list:
     return [
-        WebSocketRoute("/wait_page", sockets.GroupWaitPageConsumer.as_endpoint()),
-        WebSocketRoute("/subsession_wait_page", sockets.SubsessionWaitPageConsumer.as_endpoint()),
-        WebSocketRoute("/group_by_arrival_time", sockets.GBATWaitPageConsumer.as_endpoint()),
+        *sockets.wait_page_routes(),
         WebSocketRoute("/auto_advance", sockets.AutoAdvanceConsumer.as_endpoint()),
         WebSocketRoute("/live", live_socket.LiveConsumer.as_endpoint()),
         WebSocketRoute("/chat", chat.ChatConsumer.as_endpoint()),

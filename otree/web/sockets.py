@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import WebSocketRoute
 
 from otree import waitpages
 from otree.channels.consumer import AsyncJsonWebsocketConsumer
@@ -84,6 +85,19 @@ class SubsessionWaitPageConsumer(_WaitPageConsumer):
 
 class GBATWaitPageConsumer(_WaitPageConsumer):
     kind = waitpages.GBAT
+
+
+# The consumer of each kind of wait page, by kind name (otree.waitpages.KINDS).
+WAIT_PAGE_CONSUMERS: dict[str, type[_WaitPageConsumer]] = {
+    consumer.kind.name: consumer
+    for consumer in (GroupWaitPageConsumer, SubsessionWaitPageConsumer, GBATWaitPageConsumer)
+}
+
+
+def wait_page_routes() -> list[WebSocketRoute]:
+    """One socket route per kind of wait page, at the path (the kind's socket_path) its pages connect to."""
+    return [WebSocketRoute(kind.socket_path, WAIT_PAGE_CONSUMERS[name].as_endpoint())
+            for name, kind in waitpages.KINDS.items()]
 
 
 class AutoAdvanceConsumer(AsyncJsonWebsocketConsumer):
