@@ -27,8 +27,11 @@
     }
   }
 
-  function compare(a, b) {
+  // Labels sort naturally (P2 before P10); codes are random letters and digits, so they sort
+  // character by character (with numeric collation "7c..." would come before "43...").
+  function compare(a, b, plain) {
     if (typeof a === 'number' && typeof b === 'number') { return a - b; }
+    if (plain) { return a < b ? -1 : (a > b ? 1 : 0); }
     return String(a).localeCompare(String(b), undefined, {numeric: true});
   }
 
@@ -36,8 +39,9 @@
     if (!sortClass) { return; }
     var rows = Array.prototype.slice.call(tbody.rows);
     var keyed = rows.map(function (tr) { return {tr: tr, key: sortValue(tr, sortClass), id: Number(tr.dataset.id)}; });
+    var plain = sortClass === 'm-code';
     keyed.sort(function (x, y) {
-      var order = compare(x.key, y.key);
+      var order = compare(x.key, y.key, plain);
       if (descending) { order = -order; }
       return order || x.id - y.id;
     });
