@@ -13,10 +13,10 @@ import os
 import traceback
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
+import httpx
 from sqlalchemy import select
-from starlette.testclient import TestClient
 
 from otree import live, pages
 from otree.conf import settings
@@ -71,6 +71,16 @@ def _post_data(submission: Submission, admin_secret_code: str) -> dict[str, str 
     return data
 
 
+class Client(Protocol):
+    """What the bots send requests with (otree.bots.client.BotClient); redirects are not followed."""
+
+    def request(self, method: str, url: str, data: dict[str, Any] | None = None) -> httpx.Response: ...
+
+    def get(self, url: str) -> httpx.Response: ...
+
+    def post(self, url: str, data: dict[str, Any] | None = None) -> httpx.Response: ...
+
+
 _FINISHED = object()
 
 
@@ -104,15 +114,15 @@ class ParticipantBot:
     finished: set = field(default_factory=set)  # keys of generators that have returned
 
     @property
-    def client(self) -> TestClient:
+    def client(self) -> Client:
         return self.runner.client
 
     def go(self, url: str, method: str = "GET", data=None):
-        response = self.client.request(method, url, data=data, follow_redirects=False)
+        response = self.client.request(method, url, data=data)
         for _ in range(MAX_REDIRECTS):
             if response.status_code not in (301, 302, 303, 307):
                 break
-            response = self.client.get(response.headers["location"], follow_redirects=False)
+            response = self.client.get(response.headers["location"])
         if response.status_code >= 500:
             raise BotError(f"The server answered {response.status_code} for {url}:\n{response.text[:4000]}")
         self._arrive(response)
@@ -227,7 +237,7 @@ class ParticipantBot:
         if submission.timeout_happened:
             line += ", timeout_happened"
         self.runner.log(line)
-        response = self.client.post(self.url, data=data, follow_redirects=False)
+        response = self.client.post(self.url, data=data)
         self.submissions += 1
         if response.status_code >= 500:
             raise BotError(f"The server answered {response.status_code} to {label} {name}:\n{response.text[:4000]}")
@@ -280,14 +290,14 @@ class ParticipantBot:
 class SessionBots:
     """Bots for one session (one case) of a config."""
 
-    def __init__(self, project: Project, app, config_name: str, num_participants: int, case_index: int,
-                 bot_classes: dict[str, type[Bot]], log: Callable[[str], None]):
+    def __init__(self, project: Project, client: Client, config_name: str, num_participants: int,
+                 case_index: int, bot_classes: dict[str, type[Bot]], log: Callable[[str], None]):
         self.project = project
         self.config_name = config_name
         self.case_index = case_index
         self.bot_classes = bot_classes
         self.log = log
-        self.client = TestClient(app, base_url="http://bots")
+        self.client = client
         self.check_html_default = bool(settings.BOTS_CHECK_HTML)
         self._live_done: set = set()
         with unit_of_work():
@@ -340,19 +350,18 @@ class SessionBots:
 
     def play(self) -> int:
         """Play until everyone is done; returns the number of submissions."""
-        with self.client:
+        for participant in self.participants:
+            participant.go(f"/InitializeParticipant/{participant.code}")
+        idle = 0
+        while not all(p.done for p in self.participants):
+            moved = False
             for participant in self.participants:
-                participant.go(f"/InitializeParticipant/{participant.code}")
-            idle = 0
-            while not all(p.done for p in self.participants):
-                moved = False
-                for participant in self.participants:
-                    moved = participant.turn() or moved
-                idle = 0 if moved else idle + 1
-                if idle >= MAX_IDLE_TURNS:
-                    raise BotError(self._stuck_report())
-            for participant in self.participants:
-                participant.check_finished()
+                moved = participant.turn() or moved
+            idle = 0 if moved else idle + 1
+            if idle >= MAX_IDLE_TURNS:
+                raise BotError(self._stuck_report())
+        for participant in self.participants:
+            participant.check_finished()
         return sum(p.submissions for p in self.participants)
 
     def _stuck_report(self) -> str:
