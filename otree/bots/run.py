@@ -19,6 +19,8 @@ def run_bots(config_name: str | None = None, num_participants: int | None = None
     from otree.project import load_project
     from otree.web.app import create_app
 
+    from .client import BotClient
+
     project = load_project(database_url=database_url)
     names = [config_name] if config_name else list(project.session_configs)
     for name in names:
@@ -46,8 +48,10 @@ def run_bots(config_name: str | None = None, num_participants: int | None = None
             label = f"{name}" + (f", case {case_index + 1} of {num_cases}" if num_cases > 1 else "")
             print(f"Running bots: {label}, {n} participant{'' if n == 1 else 's'} ...", file=out, flush=True)
             try:
-                session_bots = SessionBots(project, app, name, n, case_index, bot_classes, log)
-                total_submissions += session_bots.play()
+                # Each session under its own lifespan of the app, as under a fresh server.
+                with BotClient(app) as client:
+                    session_bots = SessionBots(project, client, name, n, case_index, bot_classes, log)
+                    total_submissions += session_bots.play()
             except (BotError, ExpectError, OtreeError) as exc:
                 _report(out, label, exc)
                 return False

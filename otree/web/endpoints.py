@@ -16,13 +16,18 @@ An area with its own 404 page (the admin's, a room's) raises `NotFound(message, 
   None          no unit of work (the view opens its own, or needs none).
 A PostgreSQL deadlock or serialization failure re-runs the whole view (up to five times):
 everything it did was rolled back, so running it again is safe.
+
+Inside `inline_views()` (the bots' client sets it) a view runs on the event loop's thread
+instead: see there why that is safe for the bots and for nobody else.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import time
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Iterator, Literal
 
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
@@ -36,6 +41,26 @@ View = Callable[[Request, Any], Response]  # (request, the posted form or None);
 
 RETRY_SQLSTATES = ("40P01", "40001")  # PostgreSQL: deadlock victim, serialization failure
 ATTEMPTS = 5
+
+_inline: contextvars.ContextVar[bool] = contextvars.ContextVar("otree_inline_views", default=False)
+
+
+@contextlib.contextmanager
+def inline_views() -> Iterator[None]:
+    """Within this context, @endpoint views run on the event loop's thread, not in the thread pool.
+
+    Only for the bots (otree.bots.client): they are one client that sends one request at a
+    time and waits for its answer, so a view that blocks the loop (on SQL, say) keeps no
+    other request waiting, and the two thread hand-offs per request that the pool costs buy
+    nothing. A server must never do this: every other request and WebSocket would stall
+    behind each view. The view still gets a copy of the context, as in the pool, and the
+    same unit of work.
+    """
+    token = _inline.set(True)
+    try:
+        yield
+    finally:
+        _inline.reset(token)
 
 
 class NotFound(Exception):
@@ -71,6 +96,9 @@ def endpoint(*, db: DbMode = "write", form: bool = True) -> Callable[[View], Cal
         @functools.wraps(view)
         async def asgi_endpoint(request: Request) -> Response:
             data = await request.form() if form and request.method == "POST" else None
+            if _inline.get():
+                # As in the pool: what the view sets in context variables does not outlive it.
+                return contextvars.copy_context().run(run_view, view, request, data, db)
             return await run_in_threadpool(run_view, view, request, data, db)
 
         asgi_endpoint.sync_view = view  # type: ignore[attr-defined]  # for tests and composition
@@ -82,8 +110,8 @@ def endpoint(*, db: DbMode = "write", form: bool = True) -> Callable[[View], Cal
 def run_view(view: View, request: Request, data: Any, db: DbMode) -> Response:
     """Run view(request, data) in the chosen unit of work, retrying PostgreSQL's transient aborts.
 
-    Called on a worker thread. `data` is the posted form here; other wrappers pass what they
-    read from the request instead (the REST API its JSON payload).
+    Called on a worker thread (or inline, see inline_views). `data` is the posted form here;
+    other wrappers pass what they read from the request instead (the REST API its JSON payload).
     """
     return retrying(_in_unit_of_work, view, request, data, db)
 

@@ -395,3 +395,52 @@ def test_every_config_passes_its_bots_on_postgres(project_dir, db_url, project):
         set_engine(None)
     assert ok, out.getvalue()
     assert re.search(r"^Bots passed: \d+ session\(s\)", out.getvalue(), re.M), out.getvalue()
+
+
+def test_turns_find_the_page_from_the_url_without_reading_the_database(play, monkeypatch):
+    """The runner's read-only units of work were one per turn (to find the page); the URL names it."""
+    from otree.bots import runner
+
+    read_only = []
+    real = runner.unit_of_work
+
+    def counting(*args, **kwargs):
+        if kwargs.get("readonly"):
+            read_only.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "unit_of_work", counting)
+    run = play("bots_api", "multi")
+    assert run.ok, run.output
+    assert read_only == []
+
+
+def test_page_from_a_url_the_sequence_does_not_name_is_read_from_the_database(play, monkeypatch):
+    """A URL whose page name is not the sequence's at that index: the database says where the participant is."""
+    from otree.bots import runner
+
+    real_slot, real_unit_of_work = runner.ParticipantBot.slot, runner.unit_of_work
+    reads = []
+    found = []
+
+    def counting(*args, **kwargs):
+        reads.append(kwargs.get("readonly"))
+        return real_unit_of_work(*args, **kwargs)
+
+    def slot_of_a_renamed_url(self):
+        right_url = self.url
+        *head, page_name, index = right_url.split("/")
+        self.url = "/".join([*head, "NotThisPage", index])
+        reads.clear()
+        try:
+            found.append((real_slot(self).name, page_name, list(reads)))
+        finally:
+            self.url = right_url
+        return real_slot(self)
+
+    monkeypatch.setattr(runner, "unit_of_work", counting)
+    monkeypatch.setattr(runner.ParticipantBot, "slot", slot_of_a_renamed_url)
+    run = play("bots_api", "multi")
+    assert run.ok, run.output
+    assert found
+    assert all(from_database == named and read == [True] for from_database, named, read in found)

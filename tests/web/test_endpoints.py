@@ -6,6 +6,7 @@ Starlette app with the endpoint module's exception handlers (as otree.web.app in
 
 from __future__ import annotations
 
+import contextvars
 import sqlite3
 import threading
 import time
@@ -22,7 +23,8 @@ from starlette.testclient import TestClient
 
 from otree.db.engine import build_engine, set_engine
 from otree.db.uow import current_session, has_current_session
-from otree.web.endpoints import EXCEPTION_HANDLERS, NotFound, Redirect, endpoint
+from otree.bots.client import BotClient
+from otree.web.endpoints import EXCEPTION_HANDLERS, NotFound, Redirect, endpoint, inline_views
 
 
 class Base(DeclarativeBase):
@@ -46,6 +48,9 @@ def _insert(body: str) -> None:
     current_session().flush()
 
 
+_set_by_a_view: contextvars.ContextVar[str] = contextvars.ContextVar("set_by_a_view", default="unset")
+
+
 class Views:
     """The test's views; `inside` / `release` let a test look at the database while one runs."""
 
@@ -53,6 +58,7 @@ class Views:
         self.inside = threading.Event()
         self.release = threading.Event()
         self.runs = 0
+        self.threads: list[int] = []  # the thread each /where ran on
 
     def hold(self) -> None:
         self.inside.set()
@@ -100,7 +106,27 @@ class Views:
             _insert("written before the redirect")
             raise Redirect("/count")
 
+        @endpoint(db=None)
+        def where(request: Request, form) -> Response:
+            self.threads.append(threading.get_ident())
+            before = _set_by_a_view.get()
+            _set_by_a_view.set("set")
+            return PlainTextResponse(before)
+
+        def probe(request: Request, form) -> Response:
+            _count()  # the transaction has begun
+            return PlainTextResponse(str(_can_take_write_lock(request.query_params["path"])))
+
+        @endpoint(db="write")
+        def boom(request: Request, form) -> Response:
+            _insert("written before the error")
+            raise ValueError("app code failed")
+
         return [
+            Route("/where", where),
+            Route("/probe_read", endpoint(db="read")(probe)),
+            Route("/probe_write", endpoint(db="write")(probe)),
+            Route("/boom", boom),
             Route("/add", add, methods=["POST"]),
             Route("/count", count),
             Route("/maybe_add", maybe_add),
@@ -219,6 +245,72 @@ def test_redirect_is_a_302_and_rolls_back_the_views_writes(sqlite_file):
         response = client.post("/stale", follow_redirects=False)
     assert response.status_code == 302 and response.headers["location"] == "/count"
     assert _rows(sqlite_file) == []
+
+
+# -- inline views (the bots' client): on the caller's thread, the same units of work -------------
+
+
+def test_inline_view_runs_on_the_calling_thread_and_commits(sqlite_file):
+    views = Views()
+    with BotClient(_app(views)) as client:
+        added = client.post("/add", data={"body": "inline"})
+        client.get("/where")
+    assert added.status_code == 200 and added.text == "1" and _rows(sqlite_file) == ["inline"]
+    assert views.threads == [threading.get_ident()]
+
+
+def test_views_run_in_the_thread_pool_outside_inline_mode(sqlite_file):
+    views = Views()
+    with TestClient(_app(views)) as client:
+        client.get("/where")
+    assert len(views.threads) == 1 and views.threads[0] != threading.get_ident()
+
+
+def test_inline_views_get_their_units_of_work(sqlite_file):
+    with BotClient(_app(Views())) as client:
+        read = client.get(f"/probe_read?path={sqlite_file}")
+        write = client.get(f"/probe_write?path={sqlite_file}")
+        nothing = client.get("/no_database")
+    assert read.text == "True"  # read-only: no write lock held, as in the pool
+    assert write.text == "False"  # the writing unit of work holds the lock while the view runs
+    assert nothing.text == "none"
+
+
+def test_inline_read_mostly_view_that_writes_runs_again(sqlite_file):
+    views = Views()
+    with BotClient(_app(views)) as client:
+        response = client.get("/maybe_add?body=note")
+    assert views.runs == 2 and response.text == "1" and _rows(sqlite_file) == ["note"]
+
+
+def test_inline_view_sets_context_variables_for_itself_only(sqlite_file):
+    seen_after_the_view: list[str] = []
+    inner = _app(Views())
+
+    async def app(scope, receive, send):
+        await inner(scope, receive, send)
+        if scope["type"] == "http":
+            seen_after_the_view.append(_set_by_a_view.get())
+
+    with BotClient(app) as client:
+        assert client.get("/where").text == "unset"
+    assert seen_after_the_view == ["unset"]  # what the view set ended with it, as in the thread pool
+
+
+def test_inline_view_error_is_raised_to_the_client_and_rolls_back(sqlite_file):
+    with BotClient(_app(Views())) as client:
+        with pytest.raises(ValueError, match="app code failed"):
+            client.get("/boom")
+        assert client.get("/count").text == "0"  # the client still works after the error
+    assert _rows(sqlite_file) == []
+
+
+def test_inline_mode_ends_with_its_context():
+    from otree.web import endpoints
+
+    with inline_views():
+        assert endpoints._inline.get() is True
+    assert endpoints._inline.get() is False
 
 
 # -- PostgreSQL: a real deadlock, and the view run again ---------------------------------------
