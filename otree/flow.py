@@ -111,11 +111,17 @@ _BOT_LEAVES = object()  # "a bot past the maximum wait: leave"
 
 
 def find_participant(code: str, lock: bool = False) -> Participant | None:
-    """The participant with this code in the current unit of work (lock: SELECT ... FOR UPDATE)."""
-    query = select(Participant).filter_by(code=code)
+    """The participant with this code in the current unit of work (lock: SELECT ... FOR UPDATE).
+
+    Their session comes in the same SELECT: every page needs it (its config names the apps),
+    and once it is in the identity map, `participant.session` costs no second query.
+    """
+    query = (select(Participant, Session).join(Session, Session.id == Participant.session_id)
+             .where(Participant.code == code))
     if lock:
-        query = query.with_for_update()
-    return current_session().scalars(query).one_or_none()
+        query = query.with_for_update(of=Participant)  # the participant's row only, not the session's
+    row = current_session().execute(query).one_or_none()
+    return None if row is None else row[0]
 
 
 def _found(code: str) -> Participant:
@@ -301,10 +307,13 @@ def submit_page(code: str, name_in_url: str, page_name: str, index: int, data: A
         if isinstance(located, Outcome):
             return present(located)
         participant, slot = located
-        dropouts.record_request(participant)
         if slot.is_wait_page:
+            dropouts.record_request(participant)
             return present(GoTo(pages.current_url(participant)))
-        result = submit(_form_page(participant, slot), data)
+        page = _form_page(participant, slot)
+        # After loading the page's player: that SELECT would otherwise flush this change alone.
+        dropouts.record_request(participant)
+        result = submit(page, data)
         if isinstance(result, ShowPage):
             return present(result)
         # Where the submission led, as in oTree: if that is a wait page the member completes

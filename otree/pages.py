@@ -238,15 +238,33 @@ def current_url(participant: Participant) -> str:
     return page_url(participant, slot)
 
 
+# Key in a unit of work's Session.info: the players it loaded, by (app, participant id, round).
+_LOADED_PLAYERS = "otree_loaded_players"
+
+
 def load_player(participant: Participant, app: App, round_number: int) -> Any:
-    Player = app.Player
+    """The participant's player in this app and round, loaded once per unit of work.
+
+    A submission builds the page it leaves and the page it lands on, often of the same
+    round: the second time, the player is already in the unit of work's identity map, and
+    looking it up again would cost a SELECT (and flush the changes made so far on its own).
+    Which row is a participant's player of a round never changes, so remembering it is safe;
+    its values are whatever the unit of work has (reloaded if they were expired).
+    """
     db = object_session(participant)
     assert db is not None, "pages are built for a participant loaded in the current unit of work"
-    return db.scalars(
-        select(Player)
-        .filter_by(participant_id=participant.id, round_number=round_number)
-        .options(joinedload(Player.group), joinedload(Player.subsession))
-    ).one()
+    loaded: dict[tuple[str, int, int], Any] = db.info.setdefault(_LOADED_PLAYERS, {})
+    key = (app.name, participant.id, round_number)
+    player = loaded.get(key)
+    if player is None:
+        Player = app.Player
+        player = db.scalars(
+            select(Player)
+            .filter_by(participant_id=participant.id, round_number=round_number)
+            .options(joinedload(Player.group), joinedload(Player.subsession))
+        ).one()
+        loaded[key] = player
+    return player
 
 
 def build_page(participant: Participant, slot: Slot) -> BasePage:

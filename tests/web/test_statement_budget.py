@@ -44,12 +44,12 @@ class Cost:
 # its one write lock. "The last to arrive" is two requests (the submission, then the wait page
 # that completes and runs after_all_players_arrive), hence two write transactions.
 BUDGETS = {
-    "start link": (Cost(9, 1), Cost(9, 1)),
-    "page view": (Cost(4, 0), Cost(4, 0)),
+    "start link": (Cost(6, 1), Cost(6, 1)),
+    "page view": (Cost(3, 0), Cost(3, 0)),
     "live message": (Cost(7, 1), Cost(9, 1)),
-    "form submission": (Cost(15, 1), Cost(16, 1)),
-    "wait page, not the last to arrive": (Cost(12, 0), Cost(13, 0)),
-    "the last to arrive: submission and completed wait page": (Cost(42, 2), Cost(48, 2)),
+    "form submission": (Cost(10, 1), Cost(11, 1)),
+    "wait page, not the last to arrive": (Cost(9, 0), Cost(10, 0)),
+    "the last to arrive: submission and completed wait page": (Cost(31, 2), Cost(37, 2)),
 }
 
 
