@@ -111,13 +111,21 @@ _BOT_LEAVES = object()  # "a bot past the maximum wait: leave"
 
 
 def find_participant(code: str, lock: bool = False) -> Participant | None:
-    """The participant with this code in the current unit of work (lock: SELECT ... FOR UPDATE).
+    """The participant with this code in the current unit of work (lock: SELECT ... FOR UPDATE)."""
+    return _participant_where(Participant.code == code, lock)
 
-    Their session comes in the same SELECT: every page needs it (its config names the apps),
-    and once it is in the identity map, `participant.session` costs no second query.
+
+def _locked(participant_id: int) -> Participant | None:
+    return _participant_where(Participant.id == participant_id, lock=True)
+
+
+def _participant_where(condition: Any, lock: bool) -> Participant | None:
+    """The participant matching `condition`, with their session in the same SELECT.
+
+    Every page needs the session (its config names the apps), and once it is in the identity
+    map, `participant.session` costs no second query.
     """
-    query = (select(Participant, Session).join(Session, Session.id == Participant.session_id)
-             .where(Participant.code == code))
+    query = select(Participant, Session).join(Session, Session.id == Participant.session_id).where(condition)
     if lock:
         query = query.with_for_update(of=Participant)  # the participant's row only, not the session's
     row = current_session().execute(query).one_or_none()
@@ -146,12 +154,6 @@ def _form_page(participant: Participant, slot: Slot) -> Page:
     page = pages.build_page(participant, slot)
     assert isinstance(page, Page), f"{slot.name} is a Page"
     return page
-
-
-def _locked(participant_id: int) -> Participant | None:
-    return current_session().scalars(
-        select(Participant).where(Participant.id == participant_id).with_for_update()
-    ).one_or_none()
 
 
 def _locate(code: str, name_in_url: str, page_name: str, index: int, lock: bool) -> tuple[Participant, Slot] | Outcome:
@@ -486,16 +488,14 @@ def time_out(participant: Participant) -> bool:
     slot = pages.slot_of(participant)
     if slot is None or participant._index_in_pages < 1:
         return False
-    page = pages.build_page(participant, slot)
     code = participant.code
     if slot.is_wait_page:
-        assert isinstance(page, WaitPage)  # slot.is_wait_page: its class is a WaitPage
+        page = _wait_page(participant, slot)
         pages.record_completion(page, timeout_happened=True)
         skipped = pages.advance(page)
         channel, message = waitpages.channel_of(page), {"type": "wait_page.ready", "status": "ready"}
     else:
-        assert isinstance(page, Page)  # apps' pages subclass Page or WaitPage
-        moved = submit(page, {}, forced_timeout=True)
+        moved = submit(_form_page(participant, slot), {}, forced_timeout=True)
         assert isinstance(moved, Moved)  # a timed-out submission is never shown again
         skipped = moved.skipped
         channel, message = auto_advance_channel(code), {"type": "auto_advanced"}

@@ -219,7 +219,12 @@ def sequence_of(apps: Iterable[App]) -> list[Slot]:
 
 def slot_of(participant: Participant, index: int | None = None) -> Slot | None:
     index = participant._index_in_pages if index is None else index
-    sequence = page_sequence(participant.session.config["app_sequence"])
+    return slot_at(participant.session.config["app_sequence"], index)
+
+
+def slot_at(app_sequence: Sequence[str], index: int) -> Slot | None:
+    """The slot at page `index` (1-based, as in page URLs) of a session of these apps, or None past the end."""
+    sequence = page_sequence(app_sequence)
     if 1 <= index <= len(sequence):
         return sequence[index - 1]
     return None

@@ -143,11 +143,9 @@ class ParticipantBot:
         """
         *_, name_in_url, page_name, index_text = self.url.rstrip("/").split("/")
         index = int(index_text)
-        sequence = pages.page_sequence(self.runner.app_sequence)
-        if 1 <= index <= len(sequence):
-            slot = sequence[index - 1]
-            if slot.name == page_name and slot.app.name_in_url == name_in_url:
-                return slot
+        slot = pages.slot_at(self.runner.app_sequence, index)
+        if slot is not None and slot.name == page_name and slot.app.name_in_url == name_in_url:
+            return slot
         with unit_of_work(readonly=True) as db:
             participant = db.get(Participant, self.participant_id)
             return pages.slot_of(participant, index)

@@ -184,10 +184,6 @@ def _map_extra_model(registry: Registry, metadata: MetaData, app: Any, cls: Any,
     registry.map_imperatively(cls, table, properties=props)
 
 
-__all__ = ["map_app", "declared_fields", "declared_links", "AppTables", "BaseSubsession", "BaseGroup",
-           "BasePlayer", "ExtraModel"]
-
-
 def unmap(registry: Registry) -> None:
     """Dispose of a project's mappings, including what they left on the core models' mappers.
 
@@ -199,5 +195,10 @@ def unmap(registry: Registry) -> None:
     """
     registry.dispose()
     for core_mapper in CoreBase.registry.mappers:
-        processors = core_mapper._dependency_processors
+        processors = core_mapper._dependency_processors  # SQLAlchemy's own list (no public API removes from it)
         processors[:] = [dp for dp in processors if dp.prop.parent.registry is not registry]
+
+
+__all__ = ["map_app", "unmap", "declared_fields", "declared_links", "AppTables", "BaseSubsession", "BaseGroup",
+           "BasePlayer", "ExtraModel"]
+
