@@ -155,10 +155,18 @@ def test_the_loop_runs_work_at_its_due_time_and_wakes_for_new_work(project, monk
         loop.stop()
         thread.join(10)
     times = {p["n"]: at for _, p, at in applied}
-    assert set(times) == {"known at start", "scheduled later", "overdue"}
+    assert set(times) == {"known at start", "scheduled later", "overdue"}, _task_rows()
     # Within a second (not RESCAN_S = 30 s): the loop slept until the due time, or was woken.
     # The margin is for a loaded CI machine; the order of magnitude is what is being tested.
     assert times["overdue"] - started < 1.0
     assert 0 <= times["known at start"] - (started + 0.8) < 1.0
     assert 0 <= times["scheduled later"] - due < 1.0
     assert not thread.is_alive()
+
+
+def _task_rows() -> list[dict]:
+    """The task table as the loop left it (who claimed what, attempts, errors): for failure messages."""
+    with unit_of_work(readonly=True) as db:
+        return [dict(payload=t.payload, due_at=t.due_at, done_at=t.done_at, done_by=t.done_by,
+                     attempts=t.attempts, last_error=(t.last_error or "")[-300:])
+                for t in db.scalars(select(ScheduledTask).order_by(ScheduledTask.id))]
