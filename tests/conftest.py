@@ -12,41 +12,30 @@ those cases are skipped locally but fail under CI (CI=true), so CI cannot hide t
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from otree.state import AppState, activate, using
 from tests.support.live_server import LiveServer
 from tests.support.pg_report import report_before_timeout
+from tests.support.postgres import create_postgres_database, drop_postgres_database
 from tests.support.projects import copy_project
 from tests.support.servers import Server
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "OTREE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 
 
 @pytest.fixture(scope="session")
 def postgres_database():
-    """A fresh PostgreSQL database for this test run; yields its URL."""
-    name = f"otree_test_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI but not reachable at {POSTGRES_ADMIN_URL}: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc}")
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    """A fresh PostgreSQL database for this test run's tests, one after another; yields its URL.
+
+    A server that outlives one test (a module's or package's shared server) must not use it:
+    the next test empties it, and that server's task loop would claim the next test's tasks.
+    Such servers take a database of their own from create_postgres_database.
+    """
+    url = create_postgres_database("test")
     yield url
     # Tests that loaded a project without a state of their own left their engine in the process's.
     _close(activate(AppState()))
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    drop_postgres_database(url)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
