@@ -272,6 +272,34 @@ def load_player(participant: Participant, app: App, round_number: int) -> Any:
     return player
 
 
+def preload_players(participants: Sequence[Participant]) -> None:
+    """Load the players of these participants' current pages in one query per app, for load_player.
+
+    For work on many participants in one unit of work (the task loop's batches).
+    """
+    if not participants:
+        return
+    db = object_session(participants[0])
+    assert db is not None, "participants loaded in the current unit of work"
+    loaded: dict[tuple[str, int, int], Any] = db.info.setdefault(_LOADED_PLAYERS, {})
+    wanted: dict[str, tuple[App, set[tuple[int, int]]]] = {}
+    for participant in participants:
+        slot = slot_of(participant)
+        if slot is not None and (slot.app.name, participant.id, slot.round_number) not in loaded:
+            wanted.setdefault(slot.app.name, (slot.app, set()))[1].add((participant.id, slot.round_number))
+    for app, keys in wanted.values():
+        Player = app.Player
+        rows = db.scalars(
+            select(Player)
+            .where(Player.participant_id.in_({pid for pid, _ in keys}),
+                   Player.round_number.in_({round_number for _, round_number in keys}))
+            .options(joinedload(Player.group), joinedload(Player.subsession))
+        )
+        for player in rows:
+            if (player.participant_id, player.round_number) in keys:
+                loaded[(app.name, player.participant_id, player.round_number)] = player
+
+
 def build_page(participant: Participant, slot: Slot) -> BasePage:
     player = load_player(participant, slot.app, slot.round_number)
     return slot.page_class(

@@ -21,6 +21,11 @@ the row is still pending: the next loop (another worker, or this one after a res
 runs it. Several loops never run one row twice, because a locked row is skipped and a
 committed one is done.
 
+Due tasks are applied in batches (one transaction each): a kind's handler may come with a
+`prepare` function that loads and locks what the batch's tasks need in a few queries, and the
+changes are flushed once at the commit. A task that fails undoes its batch, which then runs
+again task by task, each in a savepoint, so that only the failing task is retried.
+
 The loop sleeps until the next due time. New work wakes it through the channel layer
 (every worker with REDIS_URL), and it looks at the table again at least every
 RESCAN_S seconds, for work scheduled where no message could reach it.
@@ -47,6 +52,8 @@ from otree.db.uow import READ_ATTEMPT, NeedsWrite, after_commit, current_session
 logger = logging.getLogger("otree.tasks")
 
 Handler = Callable[[dict], "float | None"]
+# Loads, in one go, what a batch's handlers of one kind will need (their payloads, in order).
+Preparer = Callable[[list[dict]], None]
 
 WAKE_GROUP = "otree-task-loop"
 # The longest the loop sleeps without looking at the table (work scheduled by a process
@@ -59,12 +66,15 @@ MAX_ATTEMPTS = 5
 RETRY_DELAY_S = 1.0
 # SQLite has one writer: one thread applies due tasks in batches of this many per transaction.
 SQLITE_BATCH = 50
-# PostgreSQL: this many threads per process claim and apply tasks side by side.
+# PostgreSQL: this many threads per process claim and apply tasks side by side, in batches
+# of this many (rows are locked, so batches of several threads and workers never overlap).
 POSTGRES_THREADS = 4
+POSTGRES_BATCH = 20
 # Environment variable that turns the loop off in web processes (prodserver1of2).
 LOOP_ENV = "OTREE_TASK_LOOP"
 
 _handlers: dict[str, Handler] = {}
+_preparers: dict[str, Preparer] = {}
 # Kinds defined by oTree itself, and the module that registers their handlers.
 _BUILTIN_KINDS = {
     "page_timeout": "otree.web.timeout_tasks",
@@ -73,11 +83,18 @@ _BUILTIN_KINDS = {
 _PENDING_WAKE = "otree_tasks_wake"
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that applies tasks of this kind (it runs in the task's unit of work)."""
+def handler(kind: str, *, prepare: Preparer | None = None) -> Callable[[Handler], Handler]:
+    """Register the function that applies tasks of this kind (it runs in the task's unit of work).
+
+    prepare: called once per batch with the payloads of its tasks of this kind, before
+    their handlers run, to load (and lock) their rows in a few queries instead of a few
+    per task. What it loads must be what the handlers would load themselves.
+    """
 
     def register(fn: Handler) -> Handler:
         _handlers[kind] = fn
+        if prepare is not None:
+            _preparers[kind] = prepare
         return fn
 
     return register
@@ -224,7 +241,7 @@ class TaskLoop:
         self._wake = asyncio.Event()
         sqlite = is_sqlite()
         threads = 1 if sqlite else (self._threads or POSTGRES_THREADS)
-        batch = SQLITE_BATCH if sqlite else 1
+        batch = SQLITE_BATCH if sqlite else POSTGRES_BATCH
         # Our own threads: the loop never waits for request threads, nor they for it.
         self._executor = concurrent.futures.ThreadPoolExecutor(threads, thread_name_prefix=THREAD_NAME_PREFIX)
         _running_loops.add(self)
@@ -307,19 +324,78 @@ def apply_due(limit: int, worker_id: str = "") -> int:
     """Claim up to `limit` due tasks, apply them and mark them done, in one unit of work.
 
     Returns how many tasks were claimed (applied, or failed and put back for a retry).
+
+    A batch first runs as one plain transaction: its rows are loaded together and its
+    changes flushed once at the commit. Only if something in it fails is the batch undone
+    and run again task by task, each in a savepoint, so that one failing task is retried
+    alone and the others still apply. (A failing task's batch-mates thus run twice, the
+    first time undone; what they do outside the database should tolerate that, as it must
+    tolerate a retry.)
     """
+    if limit > 1:
+        try:
+            return _apply_batch(limit, worker_id)
+        except _BatchFailed:
+            pass
+    return _apply_each(limit, worker_id)
+
+
+class _BatchFailed(Exception):
+    """A task of a batch run without savepoints failed: run the batch again task by task."""
+
+
+def _claim(db, limit: int) -> list[ScheduledTask]:
     from otree.db.engine import is_sqlite
 
+    query = (select(ScheduledTask)
+             .where(ScheduledTask.done_at.is_(None), ScheduledTask.due_at <= time.time())
+             .order_by(ScheduledTask.due_at, ScheduledTask.id).limit(limit))
+    if not is_sqlite():
+        query = query.with_for_update(skip_locked=True)
+    return list(db.scalars(query))
+
+
+def _apply_batch(limit: int, worker_id: str) -> int:
+    try:
+        with unit_of_work() as db:
+            claimed = _claim(db, limit)
+            work: list[tuple[ScheduledTask, Handler]] = []
+            for task in claimed:
+                fn = handler_for(task.kind)
+                if fn is None:
+                    raise _BatchFailed()  # the task-by-task run records the missing handler on its task
+                work.append((task, fn))
+            by_kind: dict[str, list[dict]] = {}
+            for task in claimed:
+                by_kind.setdefault(task.kind, []).append(dict(task.payload or {}))
+            for kind, payloads in by_kind.items():
+                if kind in _preparers:
+                    _preparers[kind](payloads)
+            for task, fn in work:
+                again = fn(dict(task.payload or {}))
+                _finish(task, again, worker_id, time.time())
+            return len(claimed)
+    except _BatchFailed:
+        raise
+    except Exception as exc:
+        logger.info("A batch of scheduled tasks failed (%r); applying them one by one", exc)
+        raise _BatchFailed() from exc
+
+
+def _apply_each(limit: int, worker_id: str) -> int:
     with unit_of_work() as db:
-        query = (select(ScheduledTask)
-                 .where(ScheduledTask.done_at.is_(None), ScheduledTask.due_at <= time.time())
-                 .order_by(ScheduledTask.due_at, ScheduledTask.id).limit(limit))
-        if not is_sqlite():
-            query = query.with_for_update(skip_locked=True)
-        claimed = list(db.scalars(query))
+        claimed = _claim(db, limit)
         for task in claimed:
             _apply(db, task, worker_id)
         return len(claimed)
+
+
+def _finish(task: ScheduledTask, again: float | None, worker_id: str, now: float) -> None:
+    """Mark a task applied: done, or due again at the time its handler returned."""
+    if again is not None:
+        task.due_at = float(again)
+    else:
+        task.done_at, task.done_by = now, worker_id
 
 
 def _apply(db, task: ScheduledTask, worker_id: str) -> None:
@@ -347,10 +423,7 @@ def _apply(db, task: ScheduledTask, worker_id: str) -> None:
             logger.warning("Scheduled task %s (%s) failed; retrying:\n%s", task.id, task.kind, task.last_error)
             task.due_at = time.time() + RETRY_DELAY_S * 2 ** (task.attempts - 1)
         return
-    if again is not None:
-        task.due_at = float(again)
-        return
-    task.done_at, task.done_by = time.time(), worker_id
+    _finish(task, again, worker_id, time.time())
 
 
 # -- running the loop in a server process ---------------------------------------------------

@@ -8,10 +8,13 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select, update
 
-from otree import tasks
+from otree import flow, tasks
 from otree.db import unit_of_work
+from otree.db.core import Participant
+from otree.project import get_project
+from otree.session import create_session
 from otree.db.scheduled import ScheduledTask
 
 pytestmark = pytest.mark.timeout(120)
@@ -38,6 +41,14 @@ def later(payload: dict) -> float | None:
     if len([a for a in applied if a[0] == "later"]) == 1:
         return time.time() - 1  # run again (already due)
     return None
+
+
+@tasks.handler("test.write")
+def write(payload: dict) -> None:
+    """A task whose work is a database write: it schedules a far-future task naming it."""
+    with _lock:
+        applied.append(("write", payload, time.time()))
+    tasks.schedule("test.record", time.time() + 10_000, {"written_by": payload["n"]})
 
 
 @pytest.fixture
@@ -123,6 +134,75 @@ def test_a_failing_task_is_retried_then_given_up(project):
         with unit_of_work():
             tasks.reschedule("failing", time.time() - 1)
         assert tasks.apply_due(10) == 1
+
+
+def test_a_failing_task_neither_undoes_nor_repeats_the_writes_of_its_batch(project):
+    # A batch runs as one transaction; when a task in it fails, the batch is undone and
+    # run again task by task: the others' writes land once, the failing one is retried alone.
+    now = time.time()
+    with unit_of_work():
+        tasks.schedule("test.write", now - 3, {"n": 1})
+        tasks.schedule("test.fail", now - 2, {}, key="failing")
+        tasks.schedule("test.write", now - 1, {"n": 2})
+    assert tasks.apply_due(10) == 3
+    rows = all_tasks()
+    written = sorted(t.payload["written_by"] for t in rows if "written_by" in (t.payload or {}))
+    assert written == [1, 2]
+    assert all(t.done_at is not None for t in rows if t.kind == "test.write")
+    (failing,) = [t for t in rows if t.key == "failing"]
+    assert failing.attempts == 1 and failing.done_at is None
+
+
+def _on_passed_deadlines(n: int) -> list[str]:
+    """n participants of a new session on the timed page, every deadline already passed."""
+    with unit_of_work():
+        codes = [p.code for p in create_session("timed_many", n).get_participants()]
+    for code in codes:
+        flow.start(code, None, {}, lambda outcome: outcome)
+    with unit_of_work() as db:
+        db.execute(update(ScheduledTask).where(ScheduledTask.done_at.is_(None))
+                   .values(due_at=ScheduledTask.due_at - 100))
+        db.execute(update(Participant).where(Participant.code.in_(codes))
+                   .values(_timeout_expiration_time=Participant._timeout_expiration_time - 100))
+    return codes
+
+
+def _statements_of(action) -> int:
+    from otree.db.engine import get_engine
+
+    count = 0
+
+    def counted(conn, cursor, statement, *args) -> None:
+        nonlocal count
+        count += not statement.lstrip().upper().startswith("BEGIN")
+
+    event.listen(get_engine(), "before_cursor_execute", counted)
+    try:
+        action()
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", counted)
+    return count
+
+
+def test_a_batch_of_page_timeouts_loads_its_participants_together(project):
+    # Each timeout is a page submission; in a batch, the participants and players are loaded
+    # in one query each and the updates are flushed once, so a timeout adds only its inserts
+    # (the page time and the app's own row), not the ten statements it costs alone.
+    app = get_project().apps["timed"]
+    Call = next(m for m in app.extra_models if m.__name__ == "NextPageCall")
+    costs = {}
+    for n in (2, 10):
+        codes = _on_passed_deadlines(n)
+        costs[n] = _statements_of(lambda: tasks.apply_due(50, "test"))
+        with unit_of_work(readonly=True) as db:
+            calls = db.execute(select(Participant.code, Call.timeout_happened)
+                               .join(app.Player, app.Player.id == Call.player_id)
+                               .join(Participant, Participant.id == app.Player.participant_id)
+                               .where(Participant.code.in_(codes))).all()
+            assert sorted(calls) == sorted((code, True) for code in codes)
+            moved = db.scalars(select(Participant._index_in_pages).where(Participant.code.in_(codes))).all()
+            assert set(moved) == {2}
+    assert costs[10] - costs[2] <= 2 * (10 - 2), costs
 
 
 def test_a_handler_may_ask_to_run_again_later(project):

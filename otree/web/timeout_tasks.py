@@ -14,7 +14,11 @@ from otree import flow, tasks
 from otree.timeouts import LEAVE_WAIT_PAGE, PAGE_TIMEOUT
 
 
-@tasks.handler(PAGE_TIMEOUT)
+def lock_timed_out(payloads: list[dict]) -> None:
+    flow.lock_participants(sorted({payload["participant_id"] for payload in payloads}))
+
+
+@tasks.handler(PAGE_TIMEOUT, prepare=lock_timed_out)
 def apply_page_timeout(payload: dict) -> float | None:
     return flow.enforce_timeout(payload["participant_id"], payload["page_index"])
 
