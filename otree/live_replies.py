@@ -35,6 +35,7 @@ from otree.currency import json_default
 from otree.db.core import Participant
 from otree.db.live_tables import LiveReply
 from otree.db.uow import current_session, unit_of_work
+from otree.flow import find_participant
 from otree.pages import BasePage, build_page, slot_of
 
 logger = logging.getLogger("otree.live")
@@ -78,7 +79,7 @@ class Stale(Exception):
 
 def _locate(code: str, page_name: str, page_index: int, *, lock_group: bool, for_state: bool = False) -> BasePage:
     db = current_session()
-    participant = db.scalars(select(Participant).filter_by(code=code)).one_or_none()
+    participant = find_participant(code)
     if participant is None:
         raise Stale(f"participant {code!r} does not exist")
     if participant.is_browser_bot and not for_state:
@@ -88,12 +89,14 @@ def _locate(code: str, page_name: str, page_index: int, *, lock_group: bool, for
     # On SQLite the unit of work already holds the database's write lock (BEGIN IMMEDIATE).
     if lock_group and db.get_bind().dialect.name != "sqlite":
         app = slot.app
-        group_id = db.scalar(select(app.Player.group_id).where(
-            app.Player.participant_id == participant.id, app.Player.round_number == slot.round_number))
-        db.execute(select(app.Group.id).where(app.Group.id == group_id).with_for_update())
+        db.execute(select(app.Group.id).join(app.Player, app.Player.group_id == app.Group.id)
+                   .where(app.Player.participant_id == participant.id, app.Player.round_number == slot.round_number)
+                   .with_for_update(of=app.Group))
         # What was read before the lock may predate the last member's message: read again.
         db.expire_all()
-        _check_position(participant, page_name, page_index)
+        participant = find_participant(code)
+        assert participant is not None, "participants are deleted only with their session"
+        slot = _check_position(participant, page_name, page_index)
     return build_page(participant, slot)
 
 
@@ -122,9 +125,12 @@ def _store(page: BasePage, deliveries: list[tuple[int, Any]], members: dict[int,
     rows = [dict(session_id=page.session.id, participant_code=members[id_in_group],
                  page_index=page._index_in_pages, payload_json=dumps(payload), created=time.time())
             for id_in_group, payload in deliveries]
-    # One INSERT for all recipients (returning the ids in the order of the rows).
-    ids = current_session().scalars(
-        insert(LiveReply).returning(LiveReply.id, sort_by_parameter_order=True), rows).all()
+    # One INSERT for all recipients (returning the ids in the order of the rows). A Core insert
+    # on the unit of work's connection: the ORM's bulk path costs more than the statement here,
+    # and these rows are never loaded as objects in the same unit of work.
+    table = LiveReply.__table__
+    ids = current_session().connection().execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
     return [(reply_id, row["participant_code"], row["payload_json"]) for reply_id, row in zip(ids, rows, strict=True)]
 
 
@@ -246,7 +252,7 @@ def greet(code: str, page_name: str, page_index: int, since: int, reconnect: boo
     """
     try:
         with unit_of_work(readonly=True) as db:
-            participant = db.scalars(select(Participant).filter_by(code=code)).one_or_none()
+            participant = find_participant(code)
             if participant is None:
                 raise Stale(f"participant {code!r} does not exist")
             slot = _check_position(participant, page_name, page_index)

@@ -46,7 +46,7 @@ class Cost:
 BUDGETS = {
     "start link": (Cost(6, 1), Cost(6, 1)),
     "page view": (Cost(3, 0), Cost(3, 0)),
-    "live message": (Cost(7, 1), Cost(9, 1)),
+    "live message": (Cost(6, 1), Cost(6, 1)),
     "form submission": (Cost(10, 1), Cost(11, 1)),
     "wait page, not the last to arrive": (Cost(9, 0), Cost(10, 0)),
     "the last to arrive: submission and completed wait page": (Cost(31, 2), Cost(37, 2)),
