@@ -247,6 +247,11 @@ def current_url(participant: Participant) -> str:
 _LOADED_PLAYERS = "otree_loaded_players"
 
 
+def _players_query(Player: Any) -> Any:
+    """Players as pages use them: with their group and subsession in the same SELECT."""
+    return select(Player).options(joinedload(Player.group), joinedload(Player.subsession))
+
+
 def load_player(participant: Participant, app: App, round_number: int) -> Any:
     """The participant's player in this app and round, loaded once per unit of work.
 
@@ -264,9 +269,7 @@ def load_player(participant: Participant, app: App, round_number: int) -> Any:
     if player is None:
         Player = app.Player
         player = db.scalars(
-            select(Player)
-            .filter_by(participant_id=participant.id, round_number=round_number)
-            .options(joinedload(Player.group), joinedload(Player.subsession))
+            _players_query(Player).filter_by(participant_id=participant.id, round_number=round_number)
         ).one()
         loaded[key] = player
     return player
@@ -290,10 +293,8 @@ def preload_players(participants: Sequence[Participant]) -> None:
     for app, keys in wanted.values():
         Player = app.Player
         rows = db.scalars(
-            select(Player)
-            .where(Player.participant_id.in_({pid for pid, _ in keys}),
-                   Player.round_number.in_({round_number for _, round_number in keys}))
-            .options(joinedload(Player.group), joinedload(Player.subsession))
+            _players_query(Player).where(Player.participant_id.in_({pid for pid, _ in keys}),
+                                         Player.round_number.in_({round_number for _, round_number in keys}))
         )
         for player in rows:
             if (player.participant_id, player.round_number) in keys:

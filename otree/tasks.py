@@ -360,20 +360,18 @@ def _apply_batch(limit: int, worker_id: str) -> int:
         with unit_of_work() as db:
             claimed = _claim(db, limit)
             work: list[tuple[ScheduledTask, Handler]] = []
+            payloads_by_kind: dict[str, list[dict]] = {}
             for task in claimed:
                 fn = handler_for(task.kind)
                 if fn is None:
                     raise _BatchFailed()  # the task-by-task run records the missing handler on its task
                 work.append((task, fn))
-            by_kind: dict[str, list[dict]] = {}
-            for task in claimed:
-                by_kind.setdefault(task.kind, []).append(dict(task.payload or {}))
-            for kind, payloads in by_kind.items():
+                payloads_by_kind.setdefault(task.kind, []).append(dict(task.payload or {}))
+            for kind, payloads in payloads_by_kind.items():
                 if kind in _preparers:
                     _preparers[kind](payloads)
             for task, fn in work:
-                again = fn(dict(task.payload or {}))
-                _finish(task, again, worker_id, time.time())
+                _finish(task, fn(dict(task.payload or {})), worker_id)
             return len(claimed)
     except _BatchFailed:
         raise
@@ -390,12 +388,12 @@ def _apply_each(limit: int, worker_id: str) -> int:
         return len(claimed)
 
 
-def _finish(task: ScheduledTask, again: float | None, worker_id: str, now: float) -> None:
+def _finish(task: ScheduledTask, again: float | None, worker_id: str) -> None:
     """Mark a task applied: done, or due again at the time its handler returned."""
     if again is not None:
         task.due_at = float(again)
     else:
-        task.done_at, task.done_by = now, worker_id
+        task.done_at, task.done_by = time.time(), worker_id
 
 
 def _apply(db, task: ScheduledTask, worker_id: str) -> None:
@@ -423,7 +421,7 @@ def _apply(db, task: ScheduledTask, worker_id: str) -> None:
             logger.warning("Scheduled task %s (%s) failed; retrying:\n%s", task.id, task.kind, task.last_error)
             task.due_at = time.time() + RETRY_DELAY_S * 2 ** (task.attempts - 1)
         return
-    _finish(task, again, worker_id, time.time())
+    _finish(task, again, worker_id)
 
 
 # -- running the loop in a server process ---------------------------------------------------

@@ -15,7 +15,7 @@ from otree.timeouts import LEAVE_WAIT_PAGE, PAGE_TIMEOUT
 
 
 def lock_timed_out(payloads: list[dict]) -> None:
-    flow.lock_participants(sorted({payload["participant_id"] for payload in payloads}))
+    flow.lock_participants(list({payload["participant_id"] for payload in payloads}))
 
 
 @tasks.handler(PAGE_TIMEOUT, prepare=lock_timed_out)
