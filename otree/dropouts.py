@@ -29,10 +29,26 @@ ARRIVAL_SLACK_S = 0.05
 
 def enabled(page) -> bool:
     """Whether dropout detection applies to this page (the page's setting wins over the config's)."""
-    own = getattr(type(page), "detect_dropout", None)
+    return _detects(type(page), page.session.config)
+
+
+def counts_sockets(participant: Participant, page_index: int | None) -> bool:
+    """Whether the page sockets of the participant's page at `page_index` are counted.
+
+    Only pages that detect dropouts ever read the count (is_absent); on the others, counting
+    would be two write transactions per page view (connect, disconnect) that nobody reads.
+    """
+    if page_index is None:
+        return False
+    slot = pages.slot_of(participant, page_index)
+    return slot is not None and slot.page_class is not None and _detects(slot.page_class, participant.session.config)
+
+
+def _detects(page_class: type, config: dict) -> bool:
+    own = getattr(page_class, "detect_dropout", None)
     if own is not None:
         return bool(own)
-    return bool(page.session.config.get("detect_dropouts", False))
+    return bool(config.get("detect_dropouts", False))
 
 
 def is_absent(participant: Participant) -> bool:

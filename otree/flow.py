@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 from urllib.parse import urlencode
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from otree import dropouts, leaving, pages, prolific, tasks, waitpages
 from otree import monitor  # noqa: F401  (see below)
@@ -103,8 +103,16 @@ class Moved:
 Present = Callable[[Outcome], R]
 
 # Internal answers of the read-mostly steps (never given to `present`).
-_WAIT_PAGE = object()  # "this is a wait page": _open_wait_page handles it
 _BOT_LEAVES = object()  # "a bot past the maximum wait: leave"
+
+
+@dataclass(frozen=True)
+class _LeftWaitPage:
+    """A wait page's GET found it complete and moved the participant on (to `landed`)."""
+
+    skipped: list[Slot]
+    landed: str
+    on_wait_page: bool
 
 
 # -- participants --------------------------------------------------------------------------------
@@ -112,7 +120,7 @@ _BOT_LEAVES = object()  # "a bot past the maximum wait: leave"
 
 def find_participant(code: str, lock: bool = False) -> Participant | None:
     """The participant with this code in the current unit of work (lock: SELECT ... FOR UPDATE)."""
-    return _participant_where(Participant.code == code, lock)
+    return _participant_where("code", code, lock)
 
 
 # Key in a unit of work's Session.info: participants it has locked already, by id.
@@ -123,7 +131,7 @@ def _locked(participant_id: int) -> Participant | None:
     locked = current_session().info.get(_LOCKED_PARTICIPANTS, {})
     if participant_id in locked:
         return locked[participant_id]
-    return _participant_where(Participant.id == participant_id, lock=True)
+    return _participant_where("id", participant_id, lock=True)
 
 
 def lock_participants(participant_ids: list[int]) -> None:
@@ -142,17 +150,26 @@ def lock_participants(participant_ids: list[int]) -> None:
     pages.preload_players(found)
 
 
-def _participant_where(condition: Any, lock: bool) -> Participant | None:
-    """The participant matching `condition`, with their session in the same SELECT.
+def _participant_where(column: str, value: Any, lock: bool) -> Participant | None:
+    """The participant whose `column` is `value`, with their session in the same SELECT.
 
     Every page needs the session (its config names the apps), and once it is in the identity
     map, `participant.session` costs no second query.
     """
-    query = select(Participant, Session).join(Session, Session.id == Participant.session_id).where(condition)
+    row = current_session().execute(_participant_query(column, lock), {"value": value}).one_or_none()
+    return None if row is None else row[0]
+
+
+@functools.cache
+def _participant_query(column: str, lock: bool) -> Any:
+    # Built once: a statement is immutable, and SQLAlchemy remembers a built statement's cache
+    # key, which it computes again (with the construction) for every new one. Half the cost of
+    # this lookup, the commonest statement of all, was building it.
+    query = (select(Participant, Session).join(Session, Session.id == Participant.session_id)
+             .where(getattr(Participant, column) == bindparam("value")))
     if lock:
         query = query.with_for_update(of=Participant)  # the participant's row only, not the session's
-    row = current_session().execute(query).one_or_none()
-    return None if row is None else row[0]
+    return query
 
 
 def _found(code: str) -> Participant:
@@ -213,8 +230,13 @@ def start(code: str, label: str | None, query: Any, present: Present[R]) -> R:
             return present(Missing("This participant link is not valid."))
         prolific.apply(participant, arrival or {})
         skipped = pages.start(participant, label)
-    after_moving(code, skipped)
-    return current_page(code, present)
+        landed = pages.current_url(participant)
+        on_wait_page = getattr(pages.slot_of(participant), "is_wait_page", False)
+    # As after a submission: only wait pages (skipped, or landed on) need more work now, and
+    # the browser passes through the URL it landed on (a complete wait page sends it on).
+    if skipped or on_wait_page:
+        after_moving(code, skipped)
+    return present(GoTo(landed))
 
 
 def join(anonymous_code: str, label: str | None, query: Any, present: Present[R]) -> R:
@@ -270,8 +292,15 @@ def out_of_range(code: str, present: Present[R]) -> R:
 def open_page(code: str, name_in_url: str, page_name: str, index: int, present: Present[R]) -> R:
     """GET of a page URL: the page, or (a wait page) move on if it is complete, else show it."""
     shown = run_read_mostly(_open, code, name_in_url, page_name, index, present)
-    if shown is _WAIT_PAGE:
-        return _open_wait_page(code, index, present)
+    if shown is _BOT_LEAVES:
+        # Bots cannot press the leave button: past the maximum wait they leave, so that a bot
+        # session (`otree test`) never hangs on a wait page nobody else will reach.
+        return leave_wait_page(code, None, None, index, present)
+    if isinstance(shown, _LeftWaitPage):
+        # As after a submission: only wait pages (skipped, or landed on) need more work now.
+        if shown.skipped or shown.on_wait_page:
+            after_moving(code, shown.skipped)
+        return present(GoTo(shown.landed))
     return shown
 
 
@@ -282,28 +311,23 @@ def _open(code: str, name_in_url: str, page_name: str, index: int, present: Pres
         return present(located)
     participant, slot = located
     if slot.is_wait_page:
-        return _WAIT_PAGE
+        return _at_wait_page(participant, _wait_page(participant, slot), present)
     page = pages.build_page(participant, slot)
     dropouts.welcome_back(page)
     return present(ShowPage(page, form_for(page)))
 
 
-def _open_wait_page(code: str, index: int, present: Present[R]) -> R:
-    after_moving(code, [])
-    shown = run_read_mostly(_show_wait_page, code, index, present)
-    if shown is _BOT_LEAVES:
-        # Bots cannot press the leave button: past the maximum wait they leave, so that a bot
-        # session (`otree test`) never hangs on a wait page nobody else will reach.
-        return leave_wait_page(code, None, None, index, present)
-    return shown
+def _at_wait_page(participant: Participant, page: WaitPage, present: Present[R]) -> Any:
+    """A wait page's GET, in the unit of work that found the participant: leave it if complete, else show it.
 
-
-def _show_wait_page(code: str, index: int, present: Present[R]) -> Any:
-    participant = _found(code)
-    slot = pages.slot_of(participant)
-    if slot is None or slot.index != index:
-        return present(GoTo(pages.current_url(participant)))
-    page = _wait_page(participant, slot)  # the slot at `index`, which _open found a wait page
+    One unit of work for the whole visit: a member who is not the last to arrive only reads
+    (on SQLite neither waiting for nor holding the write lock), and the last one's attempt
+    is run again with the write lock, where it completes the page and moves on.
+    """
+    if waitpages.arrive(page):
+        skipped = _leave_completed_wait_page(participant, page)
+        on_wait_page = getattr(pages.slot_of(participant), "is_wait_page", False)
+        return _LeftWaitPage(skipped or [], pages.current_url(participant), skipped is not None and on_wait_page)
     if participant._is_bot and leaving.seconds_until_leave(page) == 0:
         return _BOT_LEAVES
     dropouts.welcome_back(page)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, object_session
 
 from otree import events, state, timeouts
@@ -252,6 +252,17 @@ def _players_query(Player: Any) -> Any:
     return select(Player).options(joinedload(Player.group), joinedload(Player.subsession))
 
 
+def _player_query(Player: Any) -> Any:
+    """The SELECT of one player by participant and round, built once per model (see
+    otree.flow._participant_query); kept on the class, so it goes when a project's models go."""
+    query = Player.__dict__.get("_otree_player_query")
+    if query is None:
+        query = _players_query(Player).where(Player.participant_id == bindparam("participant_id"),
+                                             Player.round_number == bindparam("round_number"))
+        type.__setattr__(Player, "_otree_player_query", query)
+    return query
+
+
 def load_player(participant: Participant, app: App, round_number: int) -> Any:
     """The participant's player in this app and round, loaded once per unit of work.
 
@@ -268,9 +279,8 @@ def load_player(participant: Participant, app: App, round_number: int) -> Any:
     player = loaded.get(key)
     if player is None:
         Player = app.Player
-        player = db.scalars(
-            _players_query(Player).filter_by(participant_id=participant.id, round_number=round_number)
-        ).one()
+        player = db.scalars(_player_query(Player), {"participant_id": participant.id,
+                                                    "round_number": round_number}).one()
         loaded[key] = player
     return player
 

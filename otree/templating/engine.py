@@ -23,7 +23,7 @@ class TemplateEngine:
     """
 
     def __init__(self, search_path: Sequence[str | os.PathLike], auto_reload: bool = True) -> None:
-        self.loader = OtreeLoader(search_path)
+        self.loader = OtreeLoader(search_path, remember=not auto_reload)
         self.env = OtreeEnvironment(
             loader=self.loader,
             autoescape=True,

@@ -30,15 +30,25 @@ class OtreeLoader(jinja2.BaseLoader):
     """Loads `name` from the first search-path folder that has it, translated to Jinja.
 
     The original (untranslated) text of every loaded file is kept in `sources`,
-    so errors can quote the user's line.
+    so errors can quote the user's line. With `remember`, where a name was found (or not) is
+    looked up on disk once: for servers that do not reload templates, whose files do not change.
     """
 
-    def __init__(self, search_path: Sequence[str | os.PathLike]) -> None:
+    def __init__(self, search_path: Sequence[str | os.PathLike], remember: bool = False) -> None:
         self.search_path = [os.fspath(folder) for folder in search_path]
         self.sources: dict[str, str] = {}
+        self._found: dict[str, str | None] | None = {} if remember else None
 
     def find(self, name: str) -> str | None:
         """Full path of the template file, or None."""
+        if self._found is None:
+            return self._find(name)
+        if name not in self._found:
+            # A page asks whether its app has its own global template on every view.
+            self._found[name] = self._find(name)
+        return self._found[name]
+
+    def _find(self, name: str) -> str | None:
         try:
             pieces = split_template_path(name)  # also rejects '..'
         except jinja2.TemplateNotFound:

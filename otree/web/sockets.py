@@ -14,17 +14,12 @@ from otree import waitpages
 from otree.channels.consumer import AsyncJsonWebsocketConsumer
 from otree.db.core import Participant
 from otree.db.uow import unit_of_work
-from otree.dropouts import socket_connected
-from otree.flow import auto_advance_channel
+from otree.dropouts import counts_sockets, socket_connected
+from otree.flow import auto_advance_channel, find_participant
 from otree.monitor import set_waitpage_presence
 from otree.waitpages import WaitPageKind, is_complete
 
 from .limits import query_int
-
-
-def _position(participant_id: int) -> int | None:
-    with unit_of_work(readonly=True) as db:
-        return db.scalar(select(Participant._index_in_pages).where(Participant.id == participant_id))
 
 
 class _WaitPageConsumer(AsyncJsonWebsocketConsumer):
@@ -59,12 +54,12 @@ class _WaitPageConsumer(AsyncJsonWebsocketConsumer):
             await run_in_threadpool(set_waitpage_presence, *presence, False)
 
     def _already_done(self, session_id: int, page_index: int, participant_id: int) -> bool:
-        position = _position(participant_id)
-        if position is None or position != page_index:
-            return True  # moved on already (or unknown): reloading shows where they belong
-        if self.kind is waitpages.GBAT:
-            return False  # a group is formed from whoever waits: never complete before they arrive
-        with unit_of_work(readonly=True):
+        with unit_of_work(readonly=True) as db:
+            position = db.scalar(select(Participant._index_in_pages).where(Participant.id == participant_id))
+            if position is None or position != page_index:
+                return True  # moved on already (or unknown): reloading shows where they belong
+            if self.kind is waitpages.GBAT:
+                return False  # a group is formed from whoever waits: never complete before they arrive
             return is_complete(session_id, page_index, self.group_id, self.kind.name)
 
     async def wait_page_ready(self, message: dict) -> None:
@@ -107,14 +102,16 @@ class AutoAdvanceConsumer(AsyncJsonWebsocketConsumer):
         code, page_index = self.query.get("participant_code", ""), query_int(self.query.get("page_index"))
         await self.accept()
         await self.group_add(auto_advance_channel(code))
-        position = await run_in_threadpool(self._position, code)
-        if position is None:
+        found = await run_in_threadpool(self._position, code, page_index)
+        if found is None:
             await self.send_json({"error": "Participant not found in database."})
             await self.close()
             return
-        # The browser is here (dropout detection reads this, from any worker).
-        self._counted = (code, page_index)
-        await run_in_threadpool(socket_connected, code, page_index, True)
+        position, counted = found
+        if counted:
+            # The browser is here (dropout detection reads this, from any worker).
+            self._counted = (code, page_index)
+            await run_in_threadpool(socket_connected, code, page_index, True)
         if page_index is not None and position > page_index:
             await self.send_json({"auto_advanced": True})
 
@@ -124,9 +121,13 @@ class AutoAdvanceConsumer(AsyncJsonWebsocketConsumer):
             await run_in_threadpool(socket_connected, *counted, False)
 
     @staticmethod
-    def _position(code: str) -> int | None:
-        with unit_of_work(readonly=True) as db:
-            return db.scalar(select(Participant._index_in_pages).where(Participant.code == code))
+    def _position(code: str, page_index: int | None) -> tuple[int, bool] | None:
+        """The participant's page index now, and whether this socket is counted; None if unknown."""
+        with unit_of_work(readonly=True):
+            participant = find_participant(code)
+            if participant is None:
+                return None
+            return participant._index_in_pages, counts_sockets(participant, page_index)
 
     async def auto_advanced(self, message: dict) -> None:
         await self.send_json({"auto_advanced": True})

@@ -7,7 +7,9 @@ nothing (no socket, no request): exactly what a closed tab leaves behind.
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 import time
 
 import httpx
@@ -156,3 +158,43 @@ def test_detection_is_opt_in(tmp_path, db_url, live_server):
         follow(p1, start(p1, codes[0]))
         time.sleep(TIMEOUT + 1)
     assert flags(codes)[codes[0]] == (False, 2)  # timed out as usual, not marked
+
+
+def _connections(code: str) -> int:
+    with unit_of_work(readonly=True) as db:
+        return db.scalar(select(Participant._browser_connections).where(Participant.code == code))
+
+
+def _auto_advance_socket(server, page: httpx.Response):
+    from websockets.sync.client import connect
+
+    path = re.search(r'id="otree-auto-advance" data-socket-url="([^"]+)"', page.text).group(1)
+    return connect(server.url.replace("http://", "ws://") + html.unescape(path))
+
+
+def test_an_open_page_socket_keeps_a_silent_participant_from_being_a_dropout(tmp_path, db_url, live_server):
+    path = copy_project("online", tmp_path)
+    codes = create(path, db_url, "pgg", 3)
+    server = live_server(path, db_url)
+    with httpx.Client(base_url=server.url, timeout=30) as p1:
+        page = follow(p1, start(p1, codes[0]))
+        with _auto_advance_socket(server, page) as socket:
+            limit = time.monotonic() + 5
+            while _connections(codes[0]) != 1 and time.monotonic() < limit:
+                time.sleep(0.05)
+            assert _connections(codes[0]) == 1
+            time.sleep(TIMEOUT + 1)  # no request, but the page is open: timed out, not dropped out
+            assert flags(codes)[codes[0]] == (False, 2)
+            assert socket.recv(timeout=5)  # the open page is told it was advanced
+
+
+def test_page_sockets_are_not_counted_where_dropouts_are_not_detected(tmp_path, db_url, live_server):
+    # Counting costs two write transactions per page view; only pages that detect dropouts read it.
+    path = copy_project("online", tmp_path)
+    codes = create(path, db_url, "pgg_plain", 3)
+    server = live_server(path, db_url)
+    with httpx.Client(base_url=server.url, timeout=30) as p1:
+        page = follow(p1, start(p1, codes[0]))
+        with _auto_advance_socket(server, page):
+            time.sleep(0.5)
+            assert _connections(codes[0]) == 0

@@ -66,6 +66,19 @@ def test_no_auto_reload_keeps_the_compiled_template(tmp_path, write):
     assert engine.render("app/Page.html", {}) == "version 1"
 
 
+def test_which_templates_exist_is_looked_up_once_without_auto_reload(tmp_path, write):
+    # A production server asks on every page view whether the app has its own global
+    # templates; the answer is remembered, as the compiled templates are.
+    engine = TemplateEngine([str(tmp_path)], auto_reload=False)
+    assert not engine.has_template("global/Page.html")
+    write("global/Page.html", "mine")
+    assert not engine.has_template("global/Page.html")
+    reloading = TemplateEngine([str(tmp_path)])
+    assert reloading.has_template("global/Page.html")
+    os.remove(tmp_path / "global" / "Page.html")
+    assert not reloading.has_template("global/Page.html")
+
+
 def test_trailing_newline_and_crlf(render):
     assert render("a\r\nb\n") == "a\nb\n"
 

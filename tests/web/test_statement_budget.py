@@ -44,11 +44,12 @@ class Cost:
 # its one write lock. "The last to arrive" is two requests (the submission, then the wait page
 # that completes and runs after_all_players_arrive), hence two write transactions.
 BUDGETS = {
-    "start link": (Cost(6, 1), Cost(6, 1)),
+    "start link": (Cost(4, 1), Cost(4, 1)),
     "page view": (Cost(3, 0), Cost(3, 0)),
+    "a form page's auto-advance socket, opened and closed": (Cost(1, 0), Cost(1, 0)),
     "live message": (Cost(6, 1), Cost(6, 1)),
     "form submission": (Cost(10, 1), Cost(11, 1)),
-    "wait page, not the last to arrive": (Cost(9, 0), Cost(10, 0)),
+    "wait page, not the last to arrive": (Cost(6, 0), Cost(9, 0)),
     "the last to arrive: submission and completed wait page": (Cost(31, 2), Cost(37, 2)),
 }
 
@@ -127,6 +128,12 @@ def _live_socket_path(page: httpx.Response) -> str:
     return match.group(1).replace("&amp;", "&")
 
 
+def _auto_advance_path(page: httpx.Response) -> str:
+    match = re.search(r'id="otree-auto-advance" data-socket-url="([^"]+)"', page.text)
+    assert match, "the page has no auto-advance socket"
+    return match.group(1).replace("&amp;", "&")
+
+
 def test_each_kind_of_request_stays_within_its_budget(server, db_url):
     address, meter = server
     budgets = {kind: pair[0 if db_url.startswith("sqlite") else 1] for kind, pair in BUDGETS.items()}
@@ -145,6 +152,13 @@ def test_each_kind_of_request_stays_within_its_budget(server, db_url):
         start(n)
     assert "Bid" in str(pages[0].url)
     costs["page view"] = meter.measure(lambda: clients[0].get(str(pages[0].url)))
+
+    def open_and_close_auto_advance() -> None:
+        with connect(f"ws://{address}{_auto_advance_path(pages[0])}") as socket:
+            with pytest.raises(TimeoutError):
+                socket.recv(timeout=0.3)  # connected, and nothing to say: the page is current
+
+    costs["a form page's auto-advance socket, opened and closed"] = meter.measure(open_and_close_auto_advance)
 
     with connect(f"ws://{address}{_live_socket_path(pages[0])}") as ws:
         def bid() -> None:
