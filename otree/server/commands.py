@@ -190,6 +190,13 @@ def run_prodserver(args, *, task_loop: bool = True) -> int:
     os.environ[LOOP_ENV] = "1" if task_loop else "0"  # inherited by the server processes
     # With one worker uvicorn serves from this process, and otree.asgi uses the loaded project.
     check_project(keep_connection=args.workers == 1)
+    from otree.web.app import request_threads
+
+    try:
+        request_threads()  # a bad OTREE_REQUEST_THREADS stops the start here, not in each worker
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr, flush=True)
+        return 1
     ensure_port_free(host, port)
     if args.workers > 1 and not os.environ.get("REDIS_URL"):
         # Wake-ups (wait pages, live pages, chat) must reach browsers on every worker.

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 
+import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -77,9 +78,31 @@ def static_files(project: Project) -> StaticFiles:
     return StaticFiles(directory=directory if os.path.isdir(directory) else None, packages=packages)
 
 
+REQUEST_THREADS_ENV = "OTREE_REQUEST_THREADS"
+# Views (synchronous code: the ORM, app hooks, templates) run in this many threads at once.
+# Few, because the event loop (new connections, WebSocket handshakes, wake-ups) competes with
+# every busy thread for the GIL: with anyio's default of 40, a loaded server gave the loop so
+# little of it that wait-page sockets took 30 s to open. On PostgreSQL 8 threads served 1.3x
+# the pages of 40 with half the p99 latency; SQLite, whose writers take turns anyway, is the
+# same at 4 to 40 (benchmarks/README.md).
+DEFAULT_REQUEST_THREADS = 8
+
+
+def request_threads() -> int:
+    """How many views may run at once: $OTREE_REQUEST_THREADS, else DEFAULT_REQUEST_THREADS."""
+    text = os.environ.get(REQUEST_THREADS_ENV, "").strip()
+    if not text:
+        return DEFAULT_REQUEST_THREADS
+    if not text.isdigit() or int(text) < 1:
+        raise RuntimeError(f"{REQUEST_THREADS_ENV}={text!r} is not a positive whole number. "
+                           f"Fix: set it to e.g. {DEFAULT_REQUEST_THREADS}, or unset it.")
+    return int(text)
+
+
 @contextlib.asynccontextmanager
 async def lifespan(app):
     channels.set_event_loop(asyncio.get_running_loop())
+    anyio.to_thread.current_default_thread_limiter().total_tokens = request_threads()
     task_loop = tasks.start_in_background() if tasks.loop_enabled() else None
     try:
         yield
