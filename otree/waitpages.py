@@ -23,13 +23,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
 
 from otree.channels import group_send_sync
 from otree.conf import settings
 from otree.db.core import Participant
 from otree.db.records import CompletedGBATGroup, CompletedGroupWaitPage, CompletedSubsessionWaitPage
-from otree.db.uow import after_commit, current_session
+from otree.db.uow import READ_ATTEMPT, NeedsWrite, after_commit, current_session
 from otree.pages import WaitPage, call_hook
 from otree.timeouts import move_waiters_on
 
@@ -147,18 +149,17 @@ def lock_wait(page: WaitPage) -> None:
         _lock(type(player.subsession), player.subsession.id)
 
 
-def _all_arrived(participant_ids: list[int], index: int, skipping: bool) -> bool:
-    """Whether every member is at or past the page, read fresh from the database.
+def _all_arrived(positions: dict[int, int], index: int, skipping: bool) -> bool:
+    """Whether every member is at or past the page, by their positions just read (_member_positions).
 
     A member's answers commit together with their new position, so once their position
-    is read here, everything they submitted is visible; objects loaded before this point
+    is read, everything they submitted is visible; objects loaded before that point
     may predate it, hence the expire_all (nothing has been written in this unit of work yet).
     """
-    positions = _positions(participant_ids).values()
     _forget_loaded()
-    if any(position < index for position in positions):
+    if any(position < index for position in positions.values()):
         return False
-    return not skipping or index in positions
+    return not skipping or index in positions.values()
 
 
 def _forget_loaded() -> None:
@@ -174,17 +175,37 @@ def _positions(participant_ids: list[int]) -> dict[int, int]:
     return dict(rows.tuples().all())  # tuples(): only tells the type checker the rows are pairs
 
 
-def _insert_once(row: object) -> bool:
-    """Insert a completion row; False if another unit of work already completed this page."""
+def _member_positions(Player: Any, column: str, value: int) -> dict[int, int]:
+    """Page positions, as committed now, of the participants of the players whose `column` is `value`.
+
+    One SELECT for the members and their positions (a group's or subsession's members never
+    change once the wait page is reached; the positions are read fresh, never from the identity map).
+    """
+    rows = current_session().execute(
+        select(Participant.id, Participant._index_in_pages)
+        .join(Player, Player.participant_id == Participant.id)
+        .where(getattr(Player, column) == value)
+    )
+    return dict(rows.tuples().all())
+
+
+def _insert_once(record: Any, **values: Any) -> bool:
+    """Insert a completion row; False if another unit of work already completed this page.
+
+    One INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL both have it): the unique
+    constraint decides, without the savepoint an ORM insert needs to survive a duplicate.
+    """
     db = current_session()
-    savepoint = db.begin_nested()
-    db.add(row)
-    try:
-        savepoint.commit()
-        return True
-    except IntegrityError:
-        savepoint.rollback()
-        return False
+    if db.info.get(READ_ATTEMPT):
+        raise NeedsWrite()  # a Core statement is not seen by the read attempt's flush guard
+    table = record.__table__  # the table, not the class: an ORM-enabled INSERT takes the bulk path
+    if db.get_bind().dialect.name == "sqlite":
+        result = db.execute(sqlite_insert(table).values(**values).on_conflict_do_nothing())
+        assert isinstance(result, CursorResult), "an INSERT returns a cursor result"
+        return bool(result.rowcount == 1)
+    # PostgreSQL reports no row count when the primary key comes back: ask for it, and see.
+    inserted = db.execute(postgresql_insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id))
+    return inserted.first() is not None
 
 
 def run_after_all_players_arrive(page: WaitPage, target: BaseGroup | BaseSubsession) -> None:
@@ -212,16 +233,15 @@ def arrive(page: WaitPage, skipping: bool = False) -> bool:
 
 
 def _arrive_group(page: WaitPage, skipping: bool = False) -> bool:
-    db = current_session()
     group, index, session_id = page.player.group, page._index_in_pages, page.session.id
     _lock(type(group), group.id)
     if is_complete(session_id, index, group.id, "group"):
         return True
-    Player = type(page.player)
-    members = list(db.scalars(select(Player.participant_id).filter_by(group_id=group.id)))
-    if not _all_arrived(members, index, skipping):
+    positions = _member_positions(type(page.player), "group_id", group.id)
+    members = list(positions)
+    if not _all_arrived(positions, index, skipping):
         return False
-    if not _insert_once(CompletedGroupWaitPage(session_id=session_id, page_index=index, group_id=group.id)):
+    if not _insert_once(CompletedGroupWaitPage, session_id=session_id, page_index=index, group_id=group.id):
         return True
     run_after_all_players_arrive(page, group)
     _notify(group_channel(session_id, index, group.id))
@@ -230,16 +250,15 @@ def _arrive_group(page: WaitPage, skipping: bool = False) -> bool:
 
 
 def _arrive_subsession(page: WaitPage, skipping: bool = False) -> bool:
-    db = current_session()
     subsession, index, session_id = page.player.subsession, page._index_in_pages, page.session.id
     _lock(type(subsession), subsession.id)
     if is_complete(session_id, index, None, "subsession"):
         return True
-    Player = type(page.player)
-    members = list(db.scalars(select(Player.participant_id).filter_by(subsession_id=subsession.id)))
-    if not _all_arrived(members, index, skipping):
+    positions = _member_positions(type(page.player), "subsession_id", subsession.id)
+    members = list(positions)
+    if not _all_arrived(positions, index, skipping):
         return False
-    if not _insert_once(CompletedSubsessionWaitPage(session_id=session_id, page_index=index)):
+    if not _insert_once(CompletedSubsessionWaitPage, session_id=session_id, page_index=index):
         return True
     run_after_all_players_arrive(page, subsession)
     _notify(subsession_channel(session_id, index))
