@@ -107,12 +107,23 @@ _BOT_LEAVES = object()  # "a bot past the maximum wait: leave"
 
 
 @dataclass(frozen=True)
-class _LeftWaitPage:
-    """A wait page's GET found it complete and moved the participant on (to `landed`)."""
+class _Landing:
+    """Where a move left a participant, read before its unit of work ends (see _landing)."""
 
-    skipped: list[Slot]
-    landed: str
+    url: str
+    skipped: list[Slot]  # the wait pages passed on the way
     on_wait_page: bool
+
+    def follow_up(self, code: str) -> None:
+        """After the commit: only wait pages (skipped, or landed on) need more work now."""
+        if self.skipped or self.on_wait_page:
+            after_moving(code, self.skipped)
+
+
+def _landing(participant: Participant, skipped: list[Slot]) -> _Landing:
+    """Where `participant` is now, after a move that skipped these wait pages."""
+    return _Landing(pages.current_url(participant), skipped,
+                    getattr(pages.slot_of(participant), "is_wait_page", False))
 
 
 # -- participants --------------------------------------------------------------------------------
@@ -229,14 +240,11 @@ def start(code: str, label: str | None, query: Any, present: Present[R]) -> R:
         if participant is None:
             return present(Missing("This participant link is not valid."))
         prolific.apply(participant, arrival or {})
-        skipped = pages.start(participant, label)
-        landed = pages.current_url(participant)
-        on_wait_page = getattr(pages.slot_of(participant), "is_wait_page", False)
-    # As after a submission: only wait pages (skipped, or landed on) need more work now, and
-    # the browser passes through the URL it landed on (a complete wait page sends it on).
-    if skipped or on_wait_page:
-        after_moving(code, skipped)
-    return present(GoTo(landed))
+        landing = _landing(participant, pages.start(participant, label))
+    # As after a submission: the browser passes through the URL it landed on (a complete
+    # wait page sends it on).
+    landing.follow_up(code)
+    return present(GoTo(landing.url))
 
 
 def join(anonymous_code: str, label: str | None, query: Any, present: Present[R]) -> R:
@@ -296,11 +304,9 @@ def open_page(code: str, name_in_url: str, page_name: str, index: int, present: 
         # Bots cannot press the leave button: past the maximum wait they leave, so that a bot
         # session (`otree test`) never hangs on a wait page nobody else will reach.
         return leave_wait_page(code, None, None, index, present)
-    if isinstance(shown, _LeftWaitPage):
-        # As after a submission: only wait pages (skipped, or landed on) need more work now.
-        if shown.skipped or shown.on_wait_page:
-            after_moving(code, shown.skipped)
-        return present(GoTo(shown.landed))
+    if isinstance(shown, _Landing):  # the wait page was complete: moved on, as after a submission
+        shown.follow_up(code)
+        return present(GoTo(shown.url))
     return shown
 
 
@@ -326,8 +332,9 @@ def _at_wait_page(participant: Participant, page: WaitPage, present: Present[R])
     """
     if waitpages.arrive(page):
         skipped = _leave_completed_wait_page(participant, page)
-        on_wait_page = getattr(pages.slot_of(participant), "is_wait_page", False)
-        return _LeftWaitPage(skipped or [], pages.current_url(participant), skipped is not None and on_wait_page)
+        if skipped is None:  # another request of theirs moved them on, and did the rest
+            return _Landing(pages.current_url(participant), [], False)
+        return _landing(participant, skipped)
     if participant._is_bot and leaving.seconds_until_leave(page) == 0:
         return _BOT_LEAVES
     dropouts.welcome_back(page)
@@ -367,11 +374,9 @@ def submit_page(code: str, name_in_url: str, page_name: str, index: int, data: A
             return present(result)
         # Where the submission led, as in oTree: if that is a wait page the member completes
         # now, the browser still passes through its URL (and is sent on from there).
-        landed = pages.current_url(participant)
-        on_wait_page = getattr(pages.slot_of(participant), "is_wait_page", False)
-    if result.skipped or on_wait_page:  # only wait pages (skipped or landed on) need more work now
-        after_moving(code, result.skipped)
-    return present(GoTo(landed))
+        landing = _landing(participant, result.skipped)
+    landing.follow_up(code)
+    return present(GoTo(landing.url))
 
 
 def submit(page: Page, data: Any, *, forced_timeout: bool = False) -> ShowPage | Moved:
@@ -546,14 +551,12 @@ def time_out(participant: Participant) -> bool:
         assert isinstance(moved, Moved)  # a timed-out submission is never shown again
         skipped = moved.skipped
         channel, message = auto_advance_channel(code), {"type": "auto_advanced"}
-    # Only wait pages (skipped, or landed on) need more work once this commits.
-    on_wait_page = getattr(pages.slot_of(participant), "is_wait_page", False)
+    landing = _landing(participant, skipped)
 
     # Wait pages first, so the browser's reload finds the participant where they end up.
     def follow_up() -> None:
         try:
-            if skipped or on_wait_page:
-                after_moving(code, skipped)
+            landing.follow_up(code)
         finally:
             group_send_sync(channel, message)
 
