@@ -20,7 +20,7 @@ from sqlalchemy import case, func, select, update
 
 from otree import events, pages, tasks, timeouts
 from otree.db.core import Participant
-from otree.db.uow import READ_ATTEMPT, NeedsWrite, current_session, unit_of_work
+from otree.db.uow import about_to_write, current_session, unit_of_work
 
 # A submission landing on the next page and the participant's arrival there are the same
 # instant; a request counts as activity on a page only if it came this long after arriving.
@@ -91,9 +91,8 @@ def welcome_back(page) -> None:
     participant = page.participant
     if not participant.is_dropout or participant._is_bot:
         return  # a bot that simulated a dropout goes on fetching its pages: it stays one
+    about_to_write()
     db = current_session()
-    if db.info.get(READ_ATTEMPT):
-        raise NeedsWrite()
     # Locked: the task loop may be submitting this very page for them right now.
     db.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
     db.refresh(participant)

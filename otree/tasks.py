@@ -47,7 +47,7 @@ from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from otree.db.scheduled import ScheduledTask
-from otree.db.uow import READ_ATTEMPT, NeedsWrite, after_commit, current_session, unit_of_work
+from otree.db.uow import about_to_write, after_commit, current_session, unit_of_work
 
 logger = logging.getLogger("otree.tasks")
 
@@ -114,9 +114,8 @@ def schedule(kind: str, due_at: float, payload: dict | None = None, *, key: str 
 
     With a key, a task of that key is replaced (due again, even if it was done before).
     """
+    about_to_write()
     db = current_session()
-    if db.info.get(READ_ATTEMPT):
-        raise NeedsWrite()  # a read-mostly unit of work: run it again as a writing one
     now = time.time()
     values = dict(kind=kind, payload=dict(payload or {}), due_at=float(due_at), done_at=None, done_by=None,
                   attempts=0, last_error=None)

@@ -31,7 +31,7 @@ from otree.channels import group_send_sync
 from otree.conf import settings
 from otree.db.core import Participant
 from otree.db.records import CompletedGBATGroup, CompletedGroupWaitPage, CompletedSubsessionWaitPage
-from otree.db.uow import READ_ATTEMPT, NeedsWrite, after_commit, current_session
+from otree.db.uow import about_to_write, after_commit, current_session
 from otree.pages import WaitPage, call_hook
 from otree.timeouts import move_waiters_on
 
@@ -195,9 +195,8 @@ def _insert_once(record: Any, **values: Any) -> bool:
     One INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL both have it): the unique
     constraint decides, without the savepoint an ORM insert needs to survive a duplicate.
     """
+    about_to_write()  # a Core statement
     db = current_session()
-    if db.info.get(READ_ATTEMPT):
-        raise NeedsWrite()  # a Core statement is not seen by the read attempt's flush guard
     table = record.__table__  # the table, not the class: an ORM-enabled INSERT takes the bulk path
     if db.get_bind().dialect.name == "sqlite":
         result = db.execute(sqlite_insert(table).values(**values).on_conflict_do_nothing())

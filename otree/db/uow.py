@@ -91,6 +91,16 @@ class NeedsWrite(BaseException):
     """A read attempt tried to change data (a BaseException, so app code's `except Exception` lets it pass)."""
 
 
+def about_to_write() -> None:
+    """Call before writing past the ORM (a Core statement, a row lock): in a read attempt
+    (run_read_mostly), it stops the attempt so that the work runs again in a writing unit of work.
+
+    The read attempt's own guard sees only what the ORM flushes.
+    """
+    if current_session().info.get(READ_ATTEMPT):
+        raise NeedsWrite()
+
+
 @event.listens_for(Session, "before_flush")
 def _refuse_writes_in_read_attempts(session: Session, _context: UOWTransaction, _instances: object) -> None:
     if session.info.get(READ_ATTEMPT) and (session.new or session.dirty or session.deleted):
