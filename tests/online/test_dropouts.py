@@ -6,6 +6,7 @@ nothing (no socket, no request): exactly what a closed tab leaves behind.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import io
@@ -172,29 +173,31 @@ def _auto_advance_socket(server, page: httpx.Response):
     return connect(server.url.replace("http://", "ws://") + html.unescape(path))
 
 
-def test_an_open_page_socket_keeps_a_silent_participant_from_being_a_dropout(tmp_path, db_url, live_server):
+@contextlib.contextmanager
+def _on_the_timed_page_with_its_socket(tmp_path, db_url, live_server, config: str):
+    """The first participant of a new `config` session on the timed page, its auto-advance socket open."""
     path = copy_project("online", tmp_path)
-    codes = create(path, db_url, "pgg", 3)
+    codes = create(path, db_url, config, 3)
     server = live_server(path, db_url)
     with httpx.Client(base_url=server.url, timeout=30) as p1:
         page = follow(p1, start(p1, codes[0]))
         with _auto_advance_socket(server, page) as socket:
-            limit = time.monotonic() + 5
-            while _connections(codes[0]) != 1 and time.monotonic() < limit:
-                time.sleep(0.05)
-            assert _connections(codes[0]) == 1
-            time.sleep(TIMEOUT + 1)  # no request, but the page is open: timed out, not dropped out
-            assert flags(codes)[codes[0]] == (False, 2)
-            assert socket.recv(timeout=5)  # the open page is told it was advanced
+            yield codes, socket
+
+
+def test_an_open_page_socket_keeps_a_silent_participant_from_being_a_dropout(tmp_path, db_url, live_server):
+    with _on_the_timed_page_with_its_socket(tmp_path, db_url, live_server, "pgg") as (codes, socket):
+        limit = time.monotonic() + 5
+        while _connections(codes[0]) != 1 and time.monotonic() < limit:
+            time.sleep(0.05)
+        assert _connections(codes[0]) == 1
+        time.sleep(TIMEOUT + 1)  # no request, but the page is open: timed out, not dropped out
+        assert flags(codes)[codes[0]] == (False, 2)
+        assert socket.recv(timeout=5)  # the open page is told it was advanced
 
 
 def test_page_sockets_are_not_counted_where_dropouts_are_not_detected(tmp_path, db_url, live_server):
     # Counting costs two write transactions per page view; only pages that detect dropouts read it.
-    path = copy_project("online", tmp_path)
-    codes = create(path, db_url, "pgg_plain", 3)
-    server = live_server(path, db_url)
-    with httpx.Client(base_url=server.url, timeout=30) as p1:
-        page = follow(p1, start(p1, codes[0]))
-        with _auto_advance_socket(server, page):
-            time.sleep(0.5)
-            assert _connections(codes[0]) == 0
+    with _on_the_timed_page_with_its_socket(tmp_path, db_url, live_server, "pgg_plain") as (codes, _socket):
+        time.sleep(0.5)
+        assert _connections(codes[0]) == 0
