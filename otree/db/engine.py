@@ -78,18 +78,22 @@ def _sqlite_engine(url: str, writer_queue: bool) -> Engine:
         # A deferred transaction that reads and later writes can fail at once with
         # "database is locked" (the lock upgrade cannot wait). Taking the write lock at
         # BEGIN makes writers queue instead; read-only units skip both the queue and the lock.
+        # Sent on the driver's connection: through SQLAlchemy's statement machinery, this one
+        # word cost about as much as a page's SELECT (BEGIN has no parameters and no result).
+        driver = conn.connection.dbapi_connection
+        assert driver is not None, "begin on a connection that is open"
         if conn.get_execution_options().get("otree_readonly"):
-            conn.exec_driver_sql("BEGIN")
+            driver.execute("BEGIN")
             return
         if queue is None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            driver.execute("BEGIN IMMEDIATE")
             return
         info = conn.connection.info  # the pooled connection's: survives until checkin
         if not info.get(_HOLDS_TURN):
             queue.acquire(timeout=SQLITE_BUSY_TIMEOUT_S)
             info[_HOLDS_TURN] = True
         try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            driver.execute("BEGIN IMMEDIATE")
         except BaseException:
             _give_back(info, queue)
             raise

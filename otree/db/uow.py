@@ -46,10 +46,11 @@ def unit_of_work(*, readonly: bool = False) -> Iterator[Session]:
     token = _current.set(session)
     try:
         yield session
-        if readonly:
-            session.rollback()
-        else:
+        if not readonly:
             session.commit()
+        # A read-only unit of work ends with close() alone: it returns the connection (whose
+        # transaction the pool rolls back) without first expiring every loaded object, work
+        # that rollback() does and that nothing here would use.
     except BaseException as exc:
         # Before the rollback expires every loaded instance: the debug page shows their values.
         debugging.capture_locals(exc)

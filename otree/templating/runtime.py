@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import types
 from decimal import Decimal
@@ -111,10 +112,17 @@ def finalize(value: Any) -> Any:
 def _numbers_are_localized() -> bool:
     """Whether the project's locale writes numbers differently from Python's str()."""
     from otree.conf import settings
+
+    # Asked for every number a page prints: the answer is kept per setting values.
+    return _localized(settings.get("LANGUAGE_CODE"), settings.get("THOUSAND_SEPARATOR"))
+
+
+@functools.lru_cache(maxsize=32)
+def _localized(_language_code: Any, thousand_separator: Any) -> bool:
     from otree.currency import format_number
 
     # format_number knows which languages use a decimal comma; ask it rather than keep a copy.
-    return bool(settings.get("THOUSAND_SEPARATOR")) or format_number(0.5) != "0.5"
+    return bool(thousand_separator) or format_number(0.5) != "0.5"
 
 
 class ForLoop:

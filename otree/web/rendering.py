@@ -28,9 +28,13 @@ if TYPE_CHECKING:
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def build_engine(project: Project, app_state: state.AppState | None = None) -> TemplateEngine:
+def build_engine(project: Project, app_state: state.AppState | None = None,
+                 auto_reload: bool | None = None) -> TemplateEngine:
     """The template engine of `app_state` (default: the current one): app folders, _templates/,
-    oTree's own templates, self-format app templates."""
+    oTree's own templates, self-format app templates.
+
+    auto_reload (default: settings.DEBUG): look for edited template files on every render.
+    """
     search_path = [project.root, os.path.join(project.root, "_templates"), os.path.join(PACKAGE_DIR, "templates")]
     for app in project.apps.values():
         templates = os.path.join(app.folder, "templates")
@@ -40,7 +44,7 @@ def build_engine(project: Project, app_state: state.AppState | None = None) -> T
         templates = os.path.join(project.root, *str(name).split("."), "templates")
         if os.path.isdir(templates) and templates not in search_path:
             search_path.append(templates)
-    engine = TemplateEngine(search_path, auto_reload=settings.DEBUG)
+    engine = TemplateEngine(search_path, auto_reload=settings.DEBUG if auto_reload is None else auto_reload)
     from .chat import chat_html
 
     engine.env.globals["chat_html"] = chat_html
