@@ -67,3 +67,15 @@ def test_a_flush_inside_the_view_is_redone_in_a_writing_unit_of_work(load):
     assert run_read_mostly(view) == 1
     with unit_of_work() as db:
         assert len(db.scalars(select(Bid)).all()) == 1
+
+
+def test_what_a_read_only_unit_of_work_loaded_stays_readable_after_it(load):
+    # A CLI command or a view reads values after its unit of work ended, as after a writing one
+    # (expire_on_commit=False).
+    _, code = setup(load)
+    with unit_of_work():
+        participant(code).vars["colour"] = "blue"
+    with unit_of_work(readonly=True):
+        found = participant(code)
+    assert found.code == code
+    assert found.vars == {"colour": "blue"}

@@ -133,5 +133,16 @@ def test_numbers_localized_with_comma_decimal_and_thousand_separator(render):
         assert render("{{ f }} {{ i }} {{ b }}", {"f": 1234.5, "i": 1234567, "b": True}) == "1.234,5 1.234.567 True"
 
 
+def test_a_change_of_language_changes_how_numbers_print_at_once(render):
+    # Whether numbers are localized is remembered per language: switching back and forth must not
+    # reuse the other language's answer.
+    assert render("{{ f }}", {"f": 1234.5}) == "1234.5"
+    with settings.override(LANGUAGE_CODE="de"):
+        assert render("{{ f }}", {"f": 1234.5}) == "1234,5"
+    assert render("{{ f }}", {"f": 1234.5}) == "1234.5"
+    with settings.override(THOUSAND_SEPARATOR=" "):
+        assert render("{{ f }}", {"f": 1234.5}) == "1 234.5"
+
+
 def test_ranges_and_literals(render):
     assert render("{% for i in range(3) %}{{ i }}{% endfor %} {{ [1, 2]|length }} {{ {'a': 1}['a'] }}") == "012 2 1"
