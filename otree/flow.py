@@ -509,11 +509,15 @@ def arrive_and_leave(code: str) -> list[Slot] | None:
     return _leave_completed_wait_page(participant, page)
 
 
+# Built once, like _participant_query: every completed wait page's leaver runs it.
+_INDEX_FOR_UPDATE = (select(Participant._index_in_pages).where(Participant.id == bindparam("participant_id"))
+                     .with_for_update())
+
+
 def _leave_completed_wait_page(participant: Participant, page: WaitPage) -> list[Slot] | None:
     db = current_session()
     # Locked: the participant's browser and the task loop may both try to move them on.
-    index_now = db.scalar(select(Participant._index_in_pages).where(Participant.id == participant.id)
-                          .with_for_update())
+    index_now = db.scalar(_INDEX_FOR_UPDATE, {"participant_id": participant.id})
     if index_now != page._index_in_pages:
         return None  # another request of this participant already moved them on
     pages.record_completion(page)

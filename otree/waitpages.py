@@ -17,12 +17,13 @@ differ in their socket, completion record and channel: `KINDS` lists them in one
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
@@ -181,12 +182,21 @@ def _member_positions(Player: Any, column: str, value: int) -> dict[int, int]:
     One SELECT for the members and their positions (a group's or subsession's members never
     change once the wait page is reached; the positions are read fresh, never from the identity map).
     """
-    rows = current_session().execute(
-        select(Participant.id, Participant._index_in_pages)
-        .join(Player, Player.participant_id == Participant.id)
-        .where(getattr(Player, column) == value)
-    )
+    rows = current_session().execute(_member_positions_query(Player, column), {"value": value})
     return dict(rows.tuples().all())
+
+
+def _member_positions_query(Player: Any, column: str) -> Any:
+    # Built once per model and column (a wait page's commonest statement): SQLAlchemy computes a
+    # new statement's cache key again on every use. Kept on the class, so it goes with the models.
+    key = f"_otree_member_positions_{column}"
+    query = Player.__dict__.get(key)
+    if query is None:
+        query = (select(Participant.id, Participant._index_in_pages)
+                 .join(Player, Player.participant_id == Participant.id)
+                 .where(getattr(Player, column) == bindparam("value")))
+        type.__setattr__(Player, key, query)
+    return query
 
 
 def _insert_once(record: Any, **values: Any) -> bool:
@@ -329,8 +339,16 @@ def complete_if_all_arrived(page: WaitPage) -> None:
 
 def is_complete(session_id: int, page_index: int, group_id: int | None, kind: str) -> bool:
     """Whether a group (kind "group") or subsession wait page has its completion row."""
+    values = {"session_id": session_id, "page_index": page_index, "group_id": group_id}
+    return current_session().scalar(_completion_query(kind), values) is not None
+
+
+@functools.cache
+def _completion_query(kind: str) -> Any:
+    # Built once (asked on every wait-page check and socket message); the records are oTree's own tables.
     record = KINDS[kind].completion
-    query = select(record.id).filter_by(session_id=session_id, page_index=page_index)
+    query = select(record.id).where(record.session_id == bindparam("session_id"),
+                                    record.page_index == bindparam("page_index"))
     if kind == GROUP.name:
-        query = query.filter_by(group_id=group_id)
-    return current_session().scalar(query) is not None
+        query = query.where(CompletedGroupWaitPage.group_id == bindparam("group_id"))
+    return query
