@@ -20,6 +20,7 @@ from otree import events, state, timeouts
 from otree.conf import settings
 from otree.db.models import BaseGroup, BasePlayer
 from otree.db.records import PageTime
+from otree.db.statements import built_once
 from otree.db.uow import current_session
 from otree.i18n import N_
 
@@ -253,14 +254,9 @@ def _players_query(Player: Any) -> Any:
 
 
 def _player_query(Player: Any) -> Any:
-    """The SELECT of one player by participant and round, built once per model (see
-    otree.flow._participant_query); kept on the class, so it goes when a project's models go."""
-    query = Player.__dict__.get("_otree_player_query")
-    if query is None:
-        query = _players_query(Player).where(Player.participant_id == bindparam("participant_id"),
-                                             Player.round_number == bindparam("round_number"))
-        type.__setattr__(Player, "_otree_player_query", query)
-    return query
+    """The SELECT of one player by participant and round, built once per model (otree.db.statements)."""
+    return built_once(Player, "player", lambda: _players_query(Player).where(
+        Player.participant_id == bindparam("participant_id"), Player.round_number == bindparam("round_number")))
 
 
 def load_player(participant: Participant, app: App, round_number: int) -> Any:

@@ -31,6 +31,7 @@ from sqlalchemy.engine import CursorResult
 from otree.channels import group_send_sync
 from otree.conf import settings
 from otree.db.core import Participant
+from otree.db.statements import built_once
 from otree.db.records import CompletedGBATGroup, CompletedGroupWaitPage, CompletedSubsessionWaitPage
 from otree.db.uow import about_to_write, after_commit, current_session
 from otree.pages import WaitPage, call_hook
@@ -187,16 +188,11 @@ def _member_positions(Player: Any, column: str, value: int) -> dict[int, int]:
 
 
 def _member_positions_query(Player: Any, column: str) -> Any:
-    # Built once per model and column (a wait page's commonest statement): SQLAlchemy computes a
-    # new statement's cache key again on every use. Kept on the class, so it goes with the models.
-    key = f"_otree_member_positions_{column}"
-    query = Player.__dict__.get(key)
-    if query is None:
-        query = (select(Participant.id, Participant._index_in_pages)
-                 .join(Player, Player.participant_id == Participant.id)
-                 .where(getattr(Player, column) == bindparam("value")))
-        type.__setattr__(Player, key, query)
-    return query
+    # A wait page's commonest statement: built once per model and column.
+    return built_once(Player, f"member_positions_{column}", lambda: (
+        select(Participant.id, Participant._index_in_pages)
+        .join(Player, Player.participant_id == Participant.id)
+        .where(getattr(Player, column) == bindparam("value"))))
 
 
 def _insert_once(record: Any, **values: Any) -> bool:

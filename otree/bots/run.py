@@ -18,7 +18,6 @@ def run_bots(config_name: str | None = None, num_participants: int | None = None
     """Play every case of the config(s) on a fresh database; True if every bot passed."""
     from otree.project import load_project
     from otree.web.app import create_app
-    from otree.web.rendering import build_engine
 
     from .client import BotClient
 
@@ -29,9 +28,8 @@ def run_bots(config_name: str | None = None, num_participants: int | None = None
             known = ", ".join(project.session_configs) or "none"
             print(f"There is no session config named {name!r} (known: {known}).", file=out)
             return False
-    app = create_app(project)
     # The files do not change during a bot run: looking for edits on every page is wasted.
-    build_engine(project, auto_reload=False)
+    app = create_app(project, reload_templates=False)
     log = (lambda line: print(line, file=out)) if verbose else (lambda line: None)
     played: list[str] = []
     total_submissions = 0

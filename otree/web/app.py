@@ -121,10 +121,12 @@ class OTreeApp(Starlette):
             await super().__call__(scope, receive, send)
 
 
-def create_app(state: app_state.AppState | Project | None = None) -> Starlette:
+def create_app(state: app_state.AppState | Project | None = None, *,
+               reload_templates: bool | None = None) -> Starlette:
     """The ASGI app of `state` (default: the current one), whose project must be loaded.
 
     A Project is accepted too (older callers): it is made the current state's project.
+    reload_templates (default: settings.DEBUG): look for edited template files on every render.
     """
     if state is None or isinstance(state, Project):
         project, state = state, app_state.current()
@@ -132,12 +134,12 @@ def create_app(state: app_state.AppState | Project | None = None) -> Starlette:
             state.project = project
     # Extensions and urls.py run while routes are built: they see this state too.
     with app_state.bound(state):
-        return _build_app(state)
+        return _build_app(state, reload_templates)
 
 
-def _build_app(state: app_state.AppState) -> Starlette:
+def _build_app(state: app_state.AppState, reload_templates: bool | None) -> Starlette:
     project = state.require_project()
-    build_engine(project, state)
+    build_engine(project, state, auto_reload=reload_templates)
     routes = participant_routes() + demo_routes() + websocket_routes()
     routes += [
         Route("/login", auth.login, methods=["GET", "POST"]),
