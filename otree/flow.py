@@ -113,17 +113,31 @@ class _Landing:
     url: str
     skipped: list[Slot]  # the wait pages passed on the way
     on_wait_page: bool
+    probe: waitpages.ArrivalProbe | None = None  # of the wait page landed on (not group_by_arrival_time)
 
     def follow_up(self, code: str) -> None:
         """After the commit: only wait pages (skipped, or landed on) need more work now."""
-        if self.skipped or self.on_wait_page:
-            after_moving(code, self.skipped)
+        if not (self.skipped or self.on_wait_page):
+            return
+        if not self.skipped and self.probe is not None:
+            # Most arrivals are not the last: two plain SELECTs tell, instead of loading the
+            # participant and their player again for `arrive`.
+            with unit_of_work(readonly=True):
+                if waitpages.still_waiting(self.probe):
+                    return
+            # Complete (or completing now): the participant moves on, a write, so no read attempt.
+            return after_moving(code, [], write_first=True)
+        after_moving(code, self.skipped)
 
 
 def _landing(participant: Participant, skipped: list[Slot]) -> _Landing:
     """Where `participant` is now, after a move that skipped these wait pages."""
-    return _Landing(pages.current_url(participant), skipped,
-                    getattr(pages.slot_of(participant), "is_wait_page", False))
+    url = pages.current_url(participant)
+    slot = pages.slot_of(participant)
+    if slot is None or not slot.is_wait_page:
+        return _Landing(url, skipped, False)
+    # The landed page was built when settling on it: its player is loaded, this costs no query.
+    return _Landing(url, skipped, True, waitpages.probe_of(_wait_page(participant, slot)))
 
 
 # -- participants --------------------------------------------------------------------------------
@@ -477,14 +491,23 @@ def leave_wait_page(code: str, name_in_url: str | None, page_name: str | None, i
     return current_page(code, present)
 
 
-def after_moving(code: str, skipped: list[Slot]) -> None:
+def after_moving(code: str, skipped: list[Slot], write_first: bool = False) -> None:
     """After a participant moved (and that committed): complete the wait pages they skipped, and
-    the one they landed on, moving them on from it if it is complete; each in its own unit of work."""
+    the one they landed on, moving them on from it if it is complete; each in its own unit of work.
+
+    write_first: the landed page is known to be complete or completing (ArrivalProbe): check it
+    in a writing unit of work at once.
+    """
     _complete_skipped(code, skipped)
     while True:
-        # Read-mostly: a member who is not the last to arrive only reads, so (on SQLite) the
-        # check neither waits for nor holds the write lock; the last one completes the page.
-        more = run_read_mostly(arrive_and_leave, code)
+        if write_first:
+            write_first = False
+            with unit_of_work():
+                more = arrive_and_leave(code)
+        else:
+            # Read-mostly: a member who is not the last to arrive only reads, so (on SQLite) the
+            # check neither waits for nor holds the write lock; the last one completes the page.
+            more = run_read_mostly(arrive_and_leave, code)
         if more is None:
             return
         _complete_skipped(code, more)

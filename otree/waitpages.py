@@ -326,6 +326,49 @@ def _gbat_batch(page: WaitPage, subsession: BaseSubsession, waiting: list[Any]) 
     return waiting[:size] if len(waiting) >= size else []
 
 
+@dataclass(frozen=True)
+class ArrivalProbe:
+    """What it takes to see, without loading anyone, that a group or subsession wait page is still waiting.
+
+    Taken when a participant lands on the page (the player is loaded then anyway); asked after
+    that move committed, in a fresh unit of work (see still_waiting).
+    """
+
+    kind: WaitPageKind
+    Player: Any
+    session_id: int
+    page_index: int
+    members_of: int  # the group's id, or the subsession's
+
+
+def probe_of(page: WaitPage) -> ArrivalProbe | None:
+    """The probe of this wait page; None for group_by_arrival_time (its arrivals regroup players)."""
+    kind = kind_of(type(page))
+    if kind is GBAT:
+        return None
+    player = page.player
+    members_of = player.group_id if kind is GROUP else player.subsession_id
+    return ArrivalProbe(kind, type(player), page.session.id, page._index_in_pages, members_of)
+
+
+def still_waiting(probe: ArrivalProbe) -> bool:
+    """True if the page has not completed and some member has not reached it yet: arriving there
+    now would change nothing. False means: ask `arrive` (with its lock), which decides.
+
+    Two statements, no locks. Exactly-once is not at stake: a False answer only leads to the full
+    check. A True answer misses no completion either: it is asked after the participant's own
+    move committed, so of two members arriving at once, the one who committed last sees both.
+    """
+    values = {"session_id": probe.session_id, "page_index": probe.page_index,
+              "group_id": probe.members_of if probe.kind is GROUP else None}
+    db = current_session()
+    if db.scalar(_completion_query(probe.kind.name), values) is not None:
+        return False
+    column = "group_id" if probe.kind is GROUP else "subsession_id"
+    rows = db.execute(_member_positions_query(probe.Player, column), {"value": probe.members_of})
+    return any(position < probe.page_index for _, position in rows)
+
+
 def complete_if_all_arrived(page: WaitPage) -> None:
     """A participant skipped this wait page (is_displayed false): they count as arrived, and if
     they were the last one, the page completes now."""

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from otree import events, flow, pages
+from otree import events, flow, pages, waitpages
 from otree.db import unit_of_work
 from otree.db.core import Participant
 from otree.db.records import PageTime
@@ -156,6 +156,30 @@ def test_a_wait_page_completes_once_when_the_last_member_arrives_and_moves_both_
         participant = flow.find_participant(codes[0])
         group = pages.build_page(participant, pages.slot_of(participant)).group
         assert group.aapa_runs == 1  # after_all_players_arrive ran exactly once
+
+
+def test_a_wait_page_probe_says_waiting_only_until_the_last_member_arrives(project):
+    codes = new_session("flow", 2)
+    for code in codes:
+        started(code)
+
+    def advance_until(code: str, page_name: str) -> None:
+        for _ in range(12):
+            if position(code)[1] == page_name:
+                return
+            flow.advance(code)
+        raise AssertionError(f"{code} never reached {page_name}: {position(code)}")
+
+    advance_until(codes[0], "ResultsWait")
+    with unit_of_work(readonly=True):
+        participant = flow.find_participant(codes[0])
+        probe = waitpages.probe_of(pages.build_page(participant, pages.slot_of(participant)))
+    assert probe is not None and probe.kind is waitpages.GROUP
+    with unit_of_work(readonly=True):
+        assert waitpages.still_waiting(probe)  # the partner has not arrived
+    advance_until(codes[1], "Results")  # arriving last, the partner completes the page
+    with unit_of_work(readonly=True):
+        assert not waitpages.still_waiting(probe)
 
 
 def test_moving_announces_participant_moved(project):

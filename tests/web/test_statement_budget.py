@@ -48,9 +48,9 @@ BUDGETS = {
     "page view": (Cost(3, 0), Cost(3, 0)),
     "a form page's auto-advance socket, opened and closed": (Cost(1, 0), Cost(1, 0)),
     "live message": (Cost(6, 1), Cost(6, 1)),
-    "form submission": (Cost(9, 1), Cost(10, 1)),
+    "form submission": (Cost(7, 1), Cost(7, 1)),
     "wait page, not the last to arrive": (Cost(5, 0), Cost(8, 0)),
-    "the last to arrive: submission and completed wait page": (Cost(27, 2), Cost(33, 2)),
+    "the last to arrive: submission and completed wait page": (Cost(25, 2), Cost(29, 2)),
 }
 
 
