@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import importlib
 import logging
 import os
@@ -43,10 +44,10 @@ import time
 import traceback
 from typing import Any, Callable, cast
 
-from sqlalchemy import CursorResult, delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import CursorResult, Table, bindparam, delete, func, select, update
 
 from otree.db.scheduled import ScheduledTask
+from otree.db.statements import dialect_insert
 from otree.db.uow import about_to_write, after_commit, current_session, unit_of_work
 
 logger = logging.getLogger("otree.tasks")
@@ -116,20 +117,25 @@ def schedule(kind: str, due_at: float, payload: dict | None = None, *, key: str 
     """
     about_to_write()
     db = current_session()
-    now = time.time()
     values = dict(kind=kind, payload=dict(payload or {}), due_at=float(due_at), done_at=None, done_by=None,
                   attempts=0, last_error=None)
     if key is None:
-        db.add(ScheduledTask(created_at=now, **values))
-    elif not _update_by_key(key, values):
-        savepoint = db.begin_nested()
-        db.add(ScheduledTask(key=key, created_at=now, **values))
-        try:
-            savepoint.commit()
-        except IntegrityError:  # another unit of work inserted this key meanwhile
-            savepoint.rollback()
-            _update_by_key(key, values)
+        db.add(ScheduledTask(created_at=time.time(), **values))
+    else:
+        # One statement, and the unique key decides even against a concurrent insert.
+        db.execute(_upsert_by_key(db.get_bind().dialect.name),
+                   dict(values, key=key, created_at=time.time()))
     _wake_after_commit(due_at)
+
+
+@functools.cache
+def _upsert_by_key(dialect_name: str) -> Any:
+    """INSERT a keyed task, or, if its key exists, make that row the new task (keeping created_at)."""
+    table = cast(Table, ScheduledTask.__table__)
+    columns = ("kind", "key", "payload", "due_at", "created_at", "done_at", "done_by", "attempts", "last_error")
+    insert = dialect_insert(dialect_name, table).values({name: bindparam(name) for name in columns})
+    replaced = {name: insert.excluded[name] for name in columns if name not in ("key", "created_at")}
+    return insert.on_conflict_do_update(index_elements=[table.c.key], set_=replaced)
 
 
 def reschedule(key: str, due_at: float) -> bool:

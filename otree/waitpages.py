@@ -24,14 +24,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
 
 from otree.channels import group_send_sync
 from otree.conf import settings
 from otree.db.core import Participant
-from otree.db.statements import built_once
+from otree.db.statements import built_once, dialect_insert
 from otree.db.records import CompletedGBATGroup, CompletedGroupWaitPage, CompletedSubsessionWaitPage
 from otree.db.uow import about_to_write, after_commit, current_session
 from otree.pages import WaitPage, call_hook
@@ -204,13 +202,14 @@ def _insert_once(record: Any, **values: Any) -> bool:
     about_to_write()  # a Core statement
     db = current_session()
     table = record.__table__  # the table, not the class: an ORM-enabled INSERT takes the bulk path
-    if db.get_bind().dialect.name == "sqlite":
-        result = db.execute(sqlite_insert(table).values(**values).on_conflict_do_nothing())
+    dialect = db.get_bind().dialect.name
+    insert = dialect_insert(dialect, table).values(**values).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        result = db.execute(insert)
         assert isinstance(result, CursorResult), "an INSERT returns a cursor result"
         return bool(result.rowcount == 1)
     # PostgreSQL reports no row count when the primary key comes back: ask for it, and see.
-    inserted = db.execute(postgresql_insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id))
-    return inserted.first() is not None
+    return db.execute(insert.returning(table.c.id)).first() is not None
 
 
 def run_after_all_players_arrive(page: WaitPage, target: BaseGroup | BaseSubsession) -> None:

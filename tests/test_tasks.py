@@ -84,6 +84,44 @@ def test_schedule_reschedule_and_cancel_by_key(project):
     assert all_tasks() == []
 
 
+def test_scheduling_a_key_again_makes_a_done_task_pending_and_keeps_one_row(project):
+    with unit_of_work():
+        tasks.schedule("test.record", 1.0, {"n": 1}, key="k")
+    with unit_of_work() as db:
+        db.execute(update(ScheduledTask).values(done_at=2.0, done_by="w", attempts=3, last_error="boom"))
+    (done,) = all_tasks()
+    with unit_of_work():
+        tasks.schedule("test.later", 5.0, {"n": 2}, key="k")
+    (task,) = all_tasks()
+    assert (task.id, task.kind, task.payload, task.due_at) == (done.id, "test.later", {"n": 2}, 5.0)
+    assert (task.done_at, task.done_by, task.attempts, task.last_error) == (None, None, 0, None)
+    assert task.created_at == done.created_at
+
+
+def test_two_units_of_work_scheduling_one_key_at_once_leave_one_task(project):
+    """The second waits for the first's row (its key is unique) and then replaces it; neither fails."""
+    first_scheduled, errors = threading.Event(), []
+
+    def second() -> None:
+        first_scheduled.wait(10)
+        try:
+            with unit_of_work():
+                tasks.schedule("test.record", 2.0, {"by": "second"}, key="same")
+        except Exception as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    with unit_of_work():
+        tasks.schedule("test.record", 1.0, {"by": "first"}, key="same")
+        first_scheduled.set()
+        time.sleep(0.3)  # the second is now blocked on the key (PostgreSQL) or the write lock (SQLite)
+    thread.join(20)
+    assert errors == []
+    (task,) = all_tasks()
+    assert (task.payload, task.due_at) == ({"by": "second"}, 2.0)
+
+
 def test_nothing_is_scheduled_if_the_unit_of_work_rolls_back(project):
     with pytest.raises(RuntimeError):
         with unit_of_work():

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from sqlalchemy import TableClause
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
 
 def built_once(model: type, name: str, build: Callable[[], Any]) -> Any:
     """The statement `name` of `model`, built by `build()` on first use."""
@@ -18,3 +22,11 @@ def built_once(model: type, name: str, build: Callable[[], Any]) -> Any:
         statement = build()
         type.__setattr__(model, key, statement)  # a plain class attribute, not a mapped one
     return statement
+
+
+def dialect_insert(dialect_name: str, table: TableClause) -> Any:
+    """An INSERT into `table` of the database's own dialect, for its ON CONFLICT clauses.
+
+    SQLite and PostgreSQL both have INSERT ... ON CONFLICT; SQLAlchemy builds it per dialect.
+    """
+    return (sqlite_insert if dialect_name == "sqlite" else postgresql_insert)(table)
