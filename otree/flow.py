@@ -503,14 +503,16 @@ def after_moving(code: str, skipped: list[Slot], write_first: bool = False) -> N
         if write_first:
             write_first = False
             with unit_of_work():
-                more = arrive_and_leave(code)
+                landing = arrive_and_leave(code)
         else:
             # Read-mostly: a member who is not the last to arrive only reads, so (on SQLite) the
             # check neither waits for nor holds the write lock; the last one completes the page.
-            more = run_read_mostly(arrive_and_leave, code)
-        if more is None:
+            landing = run_read_mostly(arrive_and_leave, code)
+        if landing is None:
             return
-        _complete_skipped(code, more)
+        _complete_skipped(code, landing.skipped)
+        if not landing.on_wait_page:
+            return  # moved on to a page with nothing to wait for
 
 
 def _complete_skipped(code: str, skipped: list[Slot]) -> None:
@@ -520,8 +522,9 @@ def _complete_skipped(code: str, skipped: list[Slot]) -> None:
             waitpages.complete_if_all_arrived(_wait_page(participant, slot))  # skipped: only wait pages
 
 
-def arrive_and_leave(code: str) -> list[Slot] | None:
-    """If the participant is on a wait page that is complete, move them on; the waits skipped, or None."""
+def arrive_and_leave(code: str) -> _Landing | None:
+    """If the participant is on a wait page that is complete, move them on: where they landed
+    (and the waits they skipped), or None if they stay (or were not on a wait page)."""
     participant = _found(code)
     slot = pages.slot_of(participant)
     if slot is None or not slot.is_wait_page:
@@ -529,7 +532,8 @@ def arrive_and_leave(code: str) -> list[Slot] | None:
     page = _wait_page(participant, slot)
     if not waitpages.arrive(page):
         return None
-    return _leave_completed_wait_page(participant, page)
+    skipped = _leave_completed_wait_page(participant, page)
+    return None if skipped is None else _landing(participant, skipped)
 
 
 # Built once, like _participant_query: every completed wait page's leaver runs it.

@@ -50,7 +50,7 @@ BUDGETS = {
     "live message": (Cost(6, 1), Cost(6, 1)),
     "form submission": (Cost(7, 1), Cost(7, 1)),
     "wait page, not the last to arrive": (Cost(5, 0), Cost(8, 0)),
-    "the last to arrive: submission and completed wait page": (Cost(22, 2), Cost(26, 2)),
+    "the last to arrive: submission and completed wait page": (Cost(21, 2), Cost(25, 2)),
 }
 
 
