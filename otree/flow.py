@@ -31,7 +31,7 @@ from otree import dropouts, leaving, pages, prolific, tasks, waitpages
 from otree import monitor  # noqa: F401  (see below)
 from otree.channels import group_send_sync
 from otree.db.core import Participant, Session
-from otree.db.uow import current_session, run_read_mostly, unit_of_work
+from otree.db.uow import about_to_write, current_session, run_read_mostly, unit_of_work
 from otree.forms import Form
 from otree.pages import BasePage, Page, Slot, WaitPage, call_hook
 
@@ -542,6 +542,8 @@ _INDEX_FOR_UPDATE = (select(Participant._index_in_pages).where(Participant.id ==
 
 
 def _leave_completed_wait_page(participant: Participant, page: WaitPage) -> list[Slot] | None:
+    # Leaving writes: a read attempt (the GET of a woken waiter) stops here, before the lock's SELECT.
+    about_to_write()
     db = current_session()
     # Locked: the participant's browser and the task loop may both try to move them on.
     index_now = db.scalar(_INDEX_FOR_UPDATE, {"participant_id": participant.id})

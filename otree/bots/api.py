@@ -5,10 +5,10 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-from sqlalchemy import select
 
 from otree.db import current_session
 from otree.db.core import Participant
+from otree.pages import load_player
 from otree.project import provide_to_builtin
 
 
@@ -103,10 +103,11 @@ class Bot:
 
     @property
     def player(self):
-        Player = self._app.Player
-        return current_session().scalars(
-            select(Player).filter_by(participant_id=self._participant_id, round_number=self.round_number)
-        ).one()
+        # Looked up once per unit of work, as pages do (the identity map would hand back the
+        # same object anyway): a bot reads self.player several times per submission.
+        participant = self.participant
+        assert participant is not None, "a bot's participant is never deleted while it plays"
+        return load_player(participant, self._app, self.round_number)
 
     @property
     def group(self):

@@ -33,7 +33,7 @@ class _PageState:
     __slots__ = ("nonce", "strict")
 
     def __init__(self) -> None:
-        self.nonce = secrets.token_urlsafe(16)
+        self.nonce = ""  # made when a page asks for it: most responses never do
         self.strict = False
 
 
@@ -50,6 +50,8 @@ def strict_page_nonce() -> str:
     if state is None:  # rendering outside a request (tests, bots' HTML checks)
         return ""
     state.strict = True
+    if not state.nonce:
+        state.nonce = secrets.token_urlsafe(16)
     return state.nonce
 
 
