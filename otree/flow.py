@@ -503,7 +503,7 @@ def after_moving(code: str, skipped: list[Slot], write_first: bool = False) -> N
         if write_first:
             write_first = False
             with unit_of_work():
-                landing = arrive_and_leave(code)
+                landing = arrive_and_leave(code, looked=True)
         else:
             # Read-mostly: a member who is not the last to arrive only reads, so (on SQLite) the
             # check neither waits for nor holds the write lock; the last one completes the page.
@@ -522,15 +522,18 @@ def _complete_skipped(code: str, skipped: list[Slot]) -> None:
             waitpages.complete_if_all_arrived(_wait_page(participant, slot))  # skipped: only wait pages
 
 
-def arrive_and_leave(code: str) -> _Landing | None:
+def arrive_and_leave(code: str, looked: bool = False) -> _Landing | None:
     """If the participant is on a wait page that is complete, move them on: where they landed
-    (and the waits they skipped), or None if they stay (or were not on a wait page)."""
+    (and the waits they skipped), or None if they stay (or were not on a wait page).
+
+    looked: an ArrivalProbe of the page has just found it complete or completing.
+    """
     participant = _found(code)
     slot = pages.slot_of(participant)
     if slot is None or not slot.is_wait_page:
         return None
     page = _wait_page(participant, slot)
-    if not waitpages.arrive(page):
+    if not waitpages.arrive(page, looked=looked):
         return None
     skipped = _leave_completed_wait_page(participant, page)
     return None if skipped is None else _landing(participant, skipped)

@@ -140,6 +140,36 @@ def _lock(model: type[ModelBase], row_id: int) -> None:
         db.execute(select(model.id).where(model.id == row_id).with_for_update())
 
 
+# What a look without the lock found (see _look_then_lock).
+_COMPLETE, _WAITING, _LOCKED = "complete", "waiting", "locked"
+
+
+def _look_then_lock(page: WaitPage, kind: WaitPageKind, model: type[ModelBase], row_id: int, skipping: bool,
+                    looked: bool) -> str:
+    """Take the wait's lock, unless a look without it shows that there is nothing to decide.
+
+    On PostgreSQL, where the lock is a row lock, look unlocked first: a completion row is final
+    (_COMPLETE), and a member who is behind means that this arrival completes nothing (_WAITING:
+    their own arrival, committed later, will see everyone). Only an arrival that may complete
+    the page takes the lock (_LOCKED), and the caller checks again under it. On SQLite a
+    writing unit of work holds the write lock already: always _LOCKED. looked: the caller has
+    just looked (ArrivalProbe) and found that the page may complete: lock at once.
+    """
+    if current_session().get_bind().dialect.name == "sqlite":
+        return _LOCKED
+    if looked:
+        _lock(model, row_id)
+        return _LOCKED
+    index = page._index_in_pages
+    if is_complete(page.session.id, index, row_id if kind is GROUP else None, kind.name):
+        return _COMPLETE
+    column = "group_id" if kind is GROUP else "subsession_id"
+    if not _everyone_there(_member_positions(type(page.player), column, row_id), index, skipping):
+        return _WAITING
+    _lock(model, row_id)
+    return _LOCKED
+
+
 def lock_wait(page: WaitPage) -> None:
     """Take the lock that arriving at this wait page takes: the subsession's row, or the group's."""
     player = page.player
@@ -154,9 +184,18 @@ def _all_arrived(positions: dict[int, int], index: int, skipping: bool) -> bool:
 
     A member's answers commit together with their new position, so once their position
     is read, everything they submitted is visible; objects loaded before that point
-    may predate it, hence the expire_all (nothing has been written in this unit of work yet).
+    may predate it, hence the expire_all before after_all_players_arrive reads them
+    (nothing has been written in this unit of work yet). A member who is not the last
+    reads nothing of the others, so their objects are kept (and need no reloading).
     """
+    if not _everyone_there(positions, index, skipping):
+        return False
     _forget_loaded()
+    return True
+
+
+def _everyone_there(positions: dict[int, int], index: int, skipping: bool) -> bool:
+    """Every member at or past the page (and, for a skipped page, someone actually on it)."""
     if any(position < index for position in positions.values()):
         return False
     return not skipping or index in positions.values()
@@ -222,23 +261,26 @@ def run_after_all_players_arrive(page: WaitPage, target: BaseGroup | BaseSubsess
     call_hook(page, "after_all_players_arrive", subject=target, self_args=())
 
 
-def arrive(page: WaitPage, skipping: bool = False) -> bool:
+def arrive(page: WaitPage, skipping: bool = False, looked: bool = False) -> bool:
     """The participant is on this wait page: True if the page is complete and they may go on.
 
     skipping: the participant skipped the page (is_displayed false) and only counts as arrived;
-    the page then completes only if someone is actually waiting on it.
+    the page then completes only if someone is actually waiting on it. looked: an ArrivalProbe
+    has just found that it is not still waiting (see _look_then_lock).
     """
     kind = kind_of(type(page))
     if kind is GBAT:
         return _arrive_gbat(page)
     if kind is SUBSESSION:
-        return _arrive_subsession(page, skipping)
-    return _arrive_group(page, skipping)
+        return _arrive_subsession(page, skipping, looked)
+    return _arrive_group(page, skipping, looked)
 
 
-def _arrive_group(page: WaitPage, skipping: bool = False) -> bool:
+def _arrive_group(page: WaitPage, skipping: bool = False, looked: bool = False) -> bool:
     group, index, session_id = page.player.group, page._index_in_pages, page.session.id
-    _lock(type(group), group.id)
+    state = _look_then_lock(page, GROUP, type(group), group.id, skipping, looked)
+    if state is not _LOCKED:
+        return state is _COMPLETE
     if is_complete(session_id, index, group.id, "group"):
         return True
     positions = _member_positions(type(page.player), "group_id", group.id)
@@ -253,9 +295,11 @@ def _arrive_group(page: WaitPage, skipping: bool = False) -> bool:
     return True
 
 
-def _arrive_subsession(page: WaitPage, skipping: bool = False) -> bool:
+def _arrive_subsession(page: WaitPage, skipping: bool = False, looked: bool = False) -> bool:
     subsession, index, session_id = page.player.subsession, page._index_in_pages, page.session.id
-    _lock(type(subsession), subsession.id)
+    state = _look_then_lock(page, SUBSESSION, type(subsession), subsession.id, skipping, looked)
+    if state is not _LOCKED:
+        return state is _COMPLETE
     if is_complete(session_id, index, None, "subsession"):
         return True
     positions = _member_positions(type(page.player), "subsession_id", subsession.id)

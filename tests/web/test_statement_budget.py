@@ -49,7 +49,7 @@ BUDGETS = {
     "a form page's auto-advance socket, opened and closed": (Cost(1, 0), Cost(1, 0)),
     "live message": (Cost(6, 1), Cost(6, 1)),
     "form submission": (Cost(7, 1), Cost(7, 1)),
-    "wait page, not the last to arrive": (Cost(5, 0), Cost(8, 0)),
+    "wait page, not the last to arrive": (Cost(5, 0), Cost(5, 0)),
     "the last to arrive: submission and completed wait page": (Cost(21, 2), Cost(25, 2)),
 }
 
