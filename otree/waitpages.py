@@ -1,11 +1,13 @@
 """Wait pages: who has arrived, running after_all_players_arrive exactly once, and waking the waiters.
 
-Exactly once, in every deployment: the unit of work that checks arrivals first locks the
+Exactly once, in every deployment: an arrival that may complete the page first locks the
 group row (or the subsession row) with SELECT ... FOR UPDATE on PostgreSQL (on SQLite
 every writing unit of work holds the database write lock from BEGIN IMMEDIATE), then
 reads the members' positions fresh from the database, and records the completion in a
 table with a unique constraint. So of all requests that see "everyone is here", in any
 worker process or machine, one runs the hook and the others see its completion row.
+Arrivals that cannot complete it (a member is still behind, or the completion row exists)
+find that out without the lock (_look_then_lock, ArrivalProbe).
 
 This runs in its own unit of work, after the arriving participant's page submission has
 committed: it then holds no row locks when it takes the group lock, so two groups' (or a
