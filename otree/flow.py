@@ -126,7 +126,8 @@ class _Landing:
                 if waitpages.still_waiting(self.probe):
                     return
             # Complete (or completing now): the participant moves on, a write, so no read attempt.
-            return after_moving(code, [], write_first=True)
+            after_moving(code, [], write_first=True)
+            return
         after_moving(code, self.skipped)
 
 

@@ -7,7 +7,7 @@ reads the members' positions fresh from the database, and records the completion
 table with a unique constraint. So of all requests that see "everyone is here", in any
 worker process or machine, one runs the hook and the others see its completion row.
 Arrivals that cannot complete it (a member is still behind, or the completion row exists)
-find that out without the lock (_look_then_lock, ArrivalProbe).
+find that out without the lock (_look, ArrivalProbe).
 
 This runs in its own unit of work, after the arriving participant's page submission has
 committed: it then holds no row locks when it takes the group lock, so two groups' (or a
@@ -142,32 +142,39 @@ def _lock(model: type[ModelBase], row_id: int) -> None:
         db.execute(select(model.id).where(model.id == row_id).with_for_update())
 
 
-# What a look without the lock found (see _look_then_lock).
-_COMPLETE, _WAITING, _LOCKED = "complete", "waiting", "locked"
+# What a look without the lock found (see _look): complete already, a member is still behind,
+# or the page may complete now (the lock's holder decides).
+_COMPLETE, _WAITING, _MAY_COMPLETE, _LOCKED = "complete", "waiting", "may complete", "locked"
 
 
-def _look_then_lock(page: WaitPage, kind: WaitPageKind, model: type[ModelBase], row_id: int, skipping: bool,
-                    looked: bool) -> str:
+def _look(probe: ArrivalProbe, skipping: bool = False) -> str:
+    """Where the page stands, read without the lock (two statements).
+
+    A completion row is final, and a member who is behind means that no arrival now completes
+    the page: their own arrival, committed later, will see everyone.
+    """
+    if is_complete(probe.session_id, probe.page_index, probe.group_id, probe.kind.name):
+        return _COMPLETE
+    positions = _member_positions(probe.Player, probe.column, probe.members_of)
+    return _MAY_COMPLETE if _everyone_there(positions, probe.page_index, skipping) else _WAITING
+
+
+def _look_then_lock(page: WaitPage, model: type[ModelBase], row_id: int, skipping: bool, looked: bool) -> str:
     """Take the wait's lock, unless a look without it shows that there is nothing to decide.
 
-    On PostgreSQL, where the lock is a row lock, look unlocked first: a completion row is final
-    (_COMPLETE), and a member who is behind means that this arrival completes nothing (_WAITING:
-    their own arrival, committed later, will see everyone). Only an arrival that may complete
-    the page takes the lock (_LOCKED), and the caller checks again under it. On SQLite a
-    writing unit of work holds the write lock already: always _LOCKED. looked: the caller has
-    just looked (ArrivalProbe) and found that the page may complete: lock at once.
+    On PostgreSQL, where the lock is a row lock, look unlocked first (_look): only an arrival
+    that may complete the page takes the lock (_LOCKED), and the caller checks again under it.
+    On SQLite a writing unit of work holds the write lock already: always _LOCKED. looked: the
+    caller has just looked (still_waiting) and found that the page may complete: lock at once.
     """
     if current_session().get_bind().dialect.name == "sqlite":
         return _LOCKED
-    if looked:
-        _lock(model, row_id)
-        return _LOCKED
-    index = page._index_in_pages
-    if is_complete(page.session.id, index, row_id if kind is GROUP else None, kind.name):
-        return _COMPLETE
-    column = "group_id" if kind is GROUP else "subsession_id"
-    if not _everyone_there(_member_positions(type(page.player), column, row_id), index, skipping):
-        return _WAITING
+    if not looked:
+        probe = probe_of(page)
+        assert probe is not None, "group and subsession wait pages have a probe"
+        state = _look(probe, skipping)
+        if state is not _MAY_COMPLETE:
+            return state
     _lock(model, row_id)
     return _LOCKED
 
@@ -280,7 +287,7 @@ def arrive(page: WaitPage, skipping: bool = False, looked: bool = False) -> bool
 
 def _arrive_group(page: WaitPage, skipping: bool = False, looked: bool = False) -> bool:
     group, index, session_id = page.player.group, page._index_in_pages, page.session.id
-    state = _look_then_lock(page, GROUP, type(group), group.id, skipping, looked)
+    state = _look_then_lock(page, type(group), group.id, skipping, looked)
     if state is not _LOCKED:
         return state is _COMPLETE
     if is_complete(session_id, index, group.id, "group"):
@@ -299,7 +306,7 @@ def _arrive_group(page: WaitPage, skipping: bool = False, looked: bool = False) 
 
 def _arrive_subsession(page: WaitPage, skipping: bool = False, looked: bool = False) -> bool:
     subsession, index, session_id = page.player.subsession, page._index_in_pages, page.session.id
-    state = _look_then_lock(page, SUBSESSION, type(subsession), subsession.id, skipping, looked)
+    state = _look_then_lock(page, type(subsession), subsession.id, skipping, looked)
     if state is not _LOCKED:
         return state is _COMPLETE
     if is_complete(session_id, index, None, "subsession"):
@@ -385,6 +392,16 @@ class ArrivalProbe:
     page_index: int
     members_of: int  # the group's id, or the subsession's
 
+    @property
+    def column(self) -> str:
+        """The player column that names the members."""
+        return "group_id" if self.kind is GROUP else "subsession_id"
+
+    @property
+    def group_id(self) -> int | None:
+        """The group of a group wait page's completion row (a subsession's has none)."""
+        return self.members_of if self.kind is GROUP else None
+
 
 def probe_of(page: WaitPage) -> ArrivalProbe | None:
     """The probe of this wait page; None for group_by_arrival_time (its arrivals regroup players)."""
@@ -400,18 +417,11 @@ def still_waiting(probe: ArrivalProbe) -> bool:
     """True if the page has not completed and some member has not reached it yet: arriving there
     now would change nothing. False means: ask `arrive` (with its lock), which decides.
 
-    Two statements, no locks. Exactly-once is not at stake: a False answer only leads to the full
-    check. A True answer misses no completion either: it is asked after the participant's own
-    move committed, so of two members arriving at once, the one who committed last sees both.
+    Two statements, no locks (_look). Exactly-once is not at stake: a False answer only leads to
+    the full check. A True answer misses no completion either: it is asked after the participant's
+    own move committed, so of two members arriving at once, the one who committed last sees both.
     """
-    values = {"session_id": probe.session_id, "page_index": probe.page_index,
-              "group_id": probe.members_of if probe.kind is GROUP else None}
-    db = current_session()
-    if db.scalar(_completion_query(probe.kind.name), values) is not None:
-        return False
-    column = "group_id" if probe.kind is GROUP else "subsession_id"
-    rows = db.execute(_member_positions_query(probe.Player, column), {"value": probe.members_of})
-    return any(position < probe.page_index for _, position in rows)
+    return _look(probe) is _WAITING
 
 
 def complete_if_all_arrived(page: WaitPage) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-
 from otree.db import current_session
 from otree.db.core import Participant
 from otree.pages import load_player
